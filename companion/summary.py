@@ -1,6 +1,24 @@
 """Plain-text model summaries that fit the book's code column and never vary."""
 from __future__ import annotations
 
+import contextlib
+
+
+@contextlib.contextmanager
+def _no_rich_jupyter():
+    """Stop rich (Keras' renderer) from also sending an empty HTML display in Jupyter."""
+    try:
+        import rich.console
+    except ImportError:  # pragma: no cover - Keras 3 always ships rich
+        yield
+        return
+    saved = rich.console._is_jupyter
+    rich.console._is_jupyter = lambda: False
+    try:
+        yield
+    finally:
+        rich.console._is_jupyter = saved
+
 
 def keras_summary(model, width=64) -> str:
     """Keras' ``model.summary()`` as one string of at most ``width`` columns.
@@ -14,7 +32,8 @@ def keras_summary(model, width=64) -> str:
     if isinstance(width, bool) or not isinstance(width, int) or width < 40:
         raise ValueError(f"width must be an integer of at least 40 columns; got {width!r}")
     chunks = []
-    model.summary(line_length=width, print_fn=lambda text, line_break=True: chunks.append(text))
+    with _no_rich_jupyter():
+        model.summary(line_length=width, print_fn=lambda text, line_break=True: chunks.append(text))
     return "\n".join(chunk.rstrip("\n") for chunk in chunks)
 
 

@@ -1,0 +1,43 @@
+# Two commands on a fresh machine:  `make book`  and  `make test`.
+# Both create .venv (Python 3.11) and install requirements.txt on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NB     ?=
+JOBS   ?= 2
+
+.PHONY: help venv book test unit execute clean
+
+help:
+	@echo "make book     build the HTML book into _build/html (executes every notebook)"
+	@echo "make test     unit tests + every notebook of every edition under strict nbval"
+	@echo "make unit     unit tests only (fast)"
+	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
+	@echo "make clean    remove _build"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade --quiet pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval -n $(JOBS) --dist loadscope
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+execute: $(STAMP)
+	$(BIN)/python tests/nbtools.py execute $(NB)
+
+clean:
+	rm -rf _build

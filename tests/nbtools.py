@@ -1,0 +1,161 @@
+"""Notebook helpers shared by `make execute` and tests/test_book.py.
+
+Run as a script to re-execute notebooks in place with the settings the tests
+use (fresh kernel in the notebook's folder, counts 1, 2, 3...) and to save
+them clean (only kernelspec/language metadata, only `tags` on cells):
+
+    python tests/nbtools.py execute book/en/rnn-from-equations.ipynb ...
+    python tests/nbtools.py execute            # every notebook in the toc
+"""
+from __future__ import annotations
+
+import io
+import pathlib
+import re
+import sys
+import tokenize
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+LANGS = ("en", "ko", "zh")
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
+ALLOWED_CELL_METADATA = {"tags"}
+
+
+def toc_files() -> list[str]:
+    """Every `file:` (and the root) named in _toc.yml, in order, without suffix."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return found
+
+
+def resolve(entry: str) -> pathlib.Path | None:
+    """The file on disk for a toc entry (tries .ipynb and .md), or None."""
+    for suffix in ("", ".ipynb", ".md"):
+        p = ROOT / (entry + suffix)
+        if p.is_file():
+            return p
+    return None
+
+
+def book_notebooks() -> list[pathlib.Path]:
+    """Every notebook under book/, sorted (build folders and checkpoints excluded)."""
+    return sorted(
+        p
+        for p in (ROOT / "book").rglob("*.ipynb")
+        if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def strip_comments(source: str) -> str:
+    """Code without comments and blank lines, for comparing editions."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        lines = source.splitlines()
+        # remove comments right to left so columns stay valid
+        for tok in sorted((t for t in tokens if t.type == tokenize.COMMENT), key=lambda t: t.start, reverse=True):
+            row, col = tok.start
+            lines[row - 1] = lines[row - 1][:col]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        lines = [re.sub(r"\s+#.*$|^\s*#.*$", "", line) for line in source.splitlines()]
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def comparable_outputs(cell) -> list:
+    """A cell's outputs without image bytes, for comparing editions."""
+    result = []
+    for out in coalesce_streams([dict(o) for o in cell.get("outputs", [])]):
+        kind = out["output_type"]
+        if kind == "stream":
+            result.append((kind, out["name"], "".join(out["text"])))
+        elif kind == "error":
+            result.append((kind, out["ename"], out["evalue"]))
+        else:
+            data = out.get("data", {})
+            plain = data.get("text/plain")
+            result.append((kind, tuple(sorted(data)), "".join(plain) if isinstance(plain, list) else plain))
+    return result
+
+
+def coalesce_streams(outputs):
+    """Merge consecutive stream outputs of the same name (their split depends on timing)."""
+    merged = []
+    for out in outputs:
+        if (
+            out["output_type"] == "stream"
+            and merged
+            and merged[-1]["output_type"] == "stream"
+            and merged[-1]["name"] == out["name"]
+        ):
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
+
+
+def clean(nb):
+    """Drop stray metadata in place: keep kernelspec/language_info and cell tags only."""
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in ALLOWED_CELL_METADATA}
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+            for out in cell.get("outputs", []):
+                if "metadata" in out and out["output_type"] in ("display_data", "execute_result"):
+                    out["metadata"] = {}
+    return nb
+
+
+def execute(path: pathlib.Path, timeout: int = 900):
+    """Run a notebook in a fresh kernel, in its own folder, and save it clean."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    clean(nb)
+    for k, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream" and out["name"] == "stderr":
+                raise SystemExit(
+                    f"{path.relative_to(ROOT)} cell {k}: wrote to stderr; keep stderr clean "
+                    f"(silence the warning at its source):\n{out['text']}"
+                )
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+
+
+def main(argv):
+    if not argv or argv[0] != "execute":
+        raise SystemExit(__doc__)
+    paths = [pathlib.Path(a).resolve() for a in argv[1:]]
+    if not paths:
+        paths = [p for p in (resolve(e) for e in toc_files()) if p and p.suffix == ".ipynb"]
+    for p in paths:
+        print(f"executing {p.relative_to(ROOT)}", flush=True)
+        execute(p)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

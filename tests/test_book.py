@@ -1,0 +1,110 @@
+"""Checks of the book itself: toc, editions, identical code and outputs, clean notebooks."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from nbtools import LANGS, ROOT, book_notebooks, comparable_outputs, resolve, strip_comments, toc_files
+
+NOTEBOOKS = book_notebooks()
+CHAPTERS = sorted({p.name for p in NOTEBOOKS})
+SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]"), "zh": re.compile(r"[\u4e00-\u9fff]")}
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def rel(path):
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_every_toc_entry_exists():
+    missing = [entry for entry in toc_files() if resolve(entry) is None]
+    assert not missing, f"_toc.yml names files that do not exist: {missing}"
+
+
+def test_every_page_under_book_is_in_the_toc():
+    listed = {resolve(entry) for entry in toc_files()}
+    pages = [p for p in (ROOT / "book").rglob("*") if p.suffix in (".ipynb", ".md") and "_build" not in p.parts]
+    stray = [rel(p) for p in pages if p not in listed and ".ipynb_checkpoints" not in p.parts]
+    assert not stray, f"pages under book/ missing from _toc.yml: {stray}"
+
+
+def test_editions_have_the_same_pages():
+    names = {lang: sorted(p.name for p in (ROOT / "book" / lang).iterdir() if p.suffix in (".ipynb", ".md")) for lang in LANGS}
+    for lang in LANGS[1:]:
+        assert names[lang] == names["en"], f"book/{lang} has {names[lang]}, book/en has {names['en']}"
+
+
+def test_each_edition_lists_the_same_chapters_in_the_same_order():
+    entries = toc_files()
+    per_lang = {lang: [e.split("/", 2)[2] for e in entries if e.startswith(f"book/{lang}/")] for lang in LANGS}
+    assert per_lang["en"], "no English chapters in _toc.yml"
+    for lang in LANGS[1:]:
+        assert per_lang[lang] == per_lang["en"], f"toc order of {lang} differs from en"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("lang", LANGS[1:])
+def test_translation_has_identical_code_and_outputs(name, lang):
+    en, other = ROOT / "book" / "en" / name, ROOT / "book" / lang / name
+    assert other.exists(), f"{rel(other)} is missing (every chapter exists in en, ko and zh)"
+    code_en = [c for c in load(en)["cells"] if c["cell_type"] == "code"]
+    code_other = [c for c in load(other)["cells"] if c["cell_type"] == "code"]
+    assert len(code_other) == len(code_en), (
+        f"{rel(other)} has {len(code_other)} code cells, {rel(en)} has {len(code_en)}"
+    )
+    for k, (a, b) in enumerate(zip(code_en, code_other), start=1):
+        src_a, src_b = strip_comments("".join(a["source"])), strip_comments("".join(b["source"]))
+        assert src_a == src_b, f"{name}, code cell {k}: {lang} code differs from en\n--- en\n{src_a}\n--- {lang}\n{src_b}"
+        tags_a, tags_b = a["metadata"].get("tags", []), b["metadata"].get("tags", [])
+        assert tags_a == tags_b, f"{name}, code cell {k}: tags differ ({tags_a} vs {tags_b})"
+        if "nbval-ignore-output" in tags_a:
+            continue
+        assert comparable_outputs(a) == comparable_outputs(b), f"{name}, code cell {k}: {lang} outputs differ from en"
+
+
+@pytest.mark.parametrize("lang", LANGS[1:])
+def test_translations_are_written_in_their_language(lang):
+    for path in sorted((ROOT / "book" / lang).glob("*")):
+        if path.suffix == ".ipynb":
+            prose = "".join("".join(c["source"]) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+        elif path.suffix == ".md":
+            prose = path.read_text(encoding="utf-8")
+        else:
+            continue
+        share = len(SCRIPT[lang].findall(prose)) / max(1, len(re.findall(r"[A-Za-z\u3131-\u9fff]", prose)))
+        assert share > 0.3, f"{rel(path)}: prose does not read as {lang} ({share:.0%} of letters in its script)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_notebook_is_executed_and_clean(path):
+    nb = load(path)
+    assert set(nb["metadata"]) <= {"kernelspec", "language_info"}, (
+        f"{rel(path)}: stray notebook metadata {sorted(set(nb['metadata']) - {'kernelspec', 'language_info'})}"
+    )
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", f"{rel(path)}: kernelspec must be python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code, f"{rel(path)} has no code cells"
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{rel(path)}: execution counts are {counts}; re-run it with `make execute NB={rel(path)}`"
+    )
+    for k, cell in enumerate(nb["cells"], start=1):
+        extra = set(cell["metadata"]) - {"tags"}
+        assert not extra, f"{rel(path)}, cell {k}: stray cell metadata {sorted(extra)}"
+        for out in cell.get("outputs", []):
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
+                f"{rel(path)}, cell {k}: output on stderr (nbval cannot see C-level stderr; keep it clean)"
+            )
+            if out["output_type"] == "error":
+                assert "raises-exception" in cell["metadata"].get("tags", []), (
+                    f"{rel(path)}, cell {k}: an error output in a cell not tagged raises-exception"
+                )
+    first = "".join(code[0]["source"])
+    assert "setup_notebook(" in first, f"{rel(path)}: the first code cell must call companion.setup_notebook(...)"
+    for k, cell in enumerate(code, start=1):
+        assert not re.search(r"^\s*[!%]pip\b", "".join(cell["source"]), re.M), f"{rel(path)}, code cell {k}: no pip cells"
