@@ -8,12 +8,13 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= 2
 
-.PHONY: help venv book test unit execute clean
+.PHONY: help venv book test unit site-test execute clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every notebook)"
 	@echo "make test     unit tests + every notebook of every edition under strict nbval"
 	@echo "make unit     unit tests only (fast)"
+	@echo "make site-test  read the built book in headless Chromium (after make book)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make clean    remove _build"
 
@@ -35,6 +36,9 @@ test: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+site-test: $(STAMP)
+	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest tests/test_site.py
 
 execute: $(STAMP)
 	$(BIN)/python tests/nbtools.py execute $(NB)
