@@ -108,3 +108,46 @@ def test_notebook_is_executed_and_clean(path):
     assert "setup_notebook(" in first, f"{rel(path)}: the first code cell must call companion.setup_notebook(...)"
     for k, cell in enumerate(code, start=1):
         assert not re.search(r"^\s*[!%]pip\b", "".join(cell["source"]), re.M), f"{rel(path)}, code cell {k}: no pip cells"
+
+
+# One word per idea (the glossary): variants a translator might reach for instead.
+DISCOURAGED = {
+    "ko": {
+        "히든 스테이트": "은닉 상태",
+        "은닉층 상태": "은닉 상태",
+        "셀 스테이트": "셀 상태",
+        "포겟 게이트": "망각 게이트",
+        "삭제 게이트": "망각 게이트",
+        "타임 스텝": "타임스텝",
+        "시간 단계": "타임스텝",
+        "매개변수": "파라미터",
+        "바이어스": "편향",
+        "기울기 소실": "그래디언트 소실",
+    },
+    "zh": {
+        "隐状态": "隐藏状态",
+        "隐含状态": "隐藏状态",
+        "单元状态": "细胞状态",
+        "忘记门": "遗忘门",
+        "时间步长": "时间步",
+        "梯度弥散": "梯度消失",
+        "偏置项": "偏置",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", sorted(DISCOURAGED))
+def test_translations_use_the_glossary_terms(lang):
+    problems = []
+    for path in sorted((ROOT / "book" / lang).glob("*")):
+        if path.suffix == ".ipynb":
+            cells = load(path)["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells)
+        elif path.suffix == ".md":
+            text = path.read_text(encoding="utf-8")
+        else:
+            continue
+        for wrong, right in DISCOURAGED[lang].items():
+            if wrong in text:
+                problems.append(f"{rel(path)}: '{wrong}' (the glossary says '{right}')")
+    assert not problems, "terms that differ from the glossary:\n" + "\n".join(problems)
