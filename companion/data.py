@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validate import positive_int
+from .validate import as_float_array, positive_int
 
 
 def zeroed_sequences(dtype=np.float32):
@@ -31,3 +31,44 @@ def random_sequences(N, T, D, rng, dtype=np.float64):
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
     return rng.standard_normal((N, T, D)).astype(dtype)
+
+
+def noisy_sine(n_steps, rng, period=40.0, amplitude=1.0, noise=0.1, dtype=np.float32):
+    """A univariate series: a sine wave plus Gaussian noise, drawn from ``rng``.
+
+    s_t = amplitude * sin(2 pi t / period) + noise * e_t,  e_t ~ N(0, 1),  t = 0..n_steps-1
+    n_steps: int >= 2; period > 0 (in steps); amplitude, noise >= 0.
+    returns s: (n_steps,) of ``dtype``.
+    """
+    n_steps = positive_int("n_steps", n_steps)
+    if n_steps < 2:
+        raise ValueError(f"n_steps must be at least 2 to make a series; got {n_steps}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
+    for name, value, low in (("period", period, None), ("amplitude", amplitude, 0), ("noise", noise, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number; got {value!r}")
+        if (low is None and value <= 0) or (low is not None and value < low):
+            raise ValueError(f"{name} must be {'positive' if low is None else 'non-negative'}; got {value}")
+    t = np.arange(n_steps)
+    clean = amplitude * np.sin(2 * np.pi * t / period)
+    return (clean + noise * rng.standard_normal(n_steps)).astype(dtype)
+
+
+def sliding_windows(series, window):
+    """Cut a series into overlapping windows and the value that follows each.
+
+    series: (S,) one univariate series; window: T, with 1 <= T < S.
+    returns (X, y): X (N, T, 1) with X[n, :, 0] = series[n : n + T], and
+    y (N, 1) with y[n, 0] = series[n + T]; N = S - T. Same dtype as ``series``.
+    """
+    series = as_float_array("series", series, ("S",))
+    T = positive_int("window", window)
+    S = series.shape[0]
+    if T >= S:
+        raise ValueError(f"window must be smaller than the series length S={S}; got {T}")
+    N = S - T
+    idx = np.arange(T)[None, :] + np.arange(N)[:, None]  # (N, T): row n is n, n+1, ..., n+T-1
+    X = series[idx][:, :, None]  # (N, T, 1)
+    y = series[T:, None]  # (N, 1)
+    return X, y

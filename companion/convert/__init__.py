@@ -9,3 +9,6 @@ framework only when one of its functions is called, so
 * ``tf1_graph``:    from_tf1 / to_tf1 (one set of variables per gate)
 * ``torch_modules``: from_torch / to_torch (nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell)
 """
+from .torch_modules import from_torch, to_torch  # noqa: F401
+from .keras_layers import from_keras, to_keras  # noqa: F401
+from .tf1_graph import from_tf1, to_tf1  # noqa: F401

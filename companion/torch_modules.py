@@ -1,0 +1,218 @@
+"""PyTorch modules written out by hand, and a small seeded training loop.
+
+* ``LinearRNNCell``: the Korean PyTorch README's ``RNN_Cell``, built from two
+  ``nn.Linear`` layers: h_t = tanh(x_t U + h_{t-1} W + b_U + b_W).
+* ``StackedRNNRegressor``: the README's model: stacked cells of that kind over a
+  univariate series, then Linear - Dropout - Linear - Dropout - Linear(H, 1).
+* ``RowVectorLSTMCell``: an LSTM cell holding the book's W_x (D, 4H),
+  W_h (H, 4H) and b (4H,), computing the notation page's equations.
+* ``train_regressor`` / ``predict``: mini-batch Adam on mean squared error.
+
+This module imports torch; ``import companion`` does not import it.
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+from .params import LSTMParams
+from .validate import positive_int
+
+
+def _check_tensor(name, x, spec):
+    """Refuse anything but a float tensor whose shape matches ``spec`` ((name, size or None), ...)."""
+    want = "(" + ", ".join(f"{n}={s}" if s is not None else n for n, s in spec) + ")"
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor of shape {want}; got {type(x).__name__}")
+    if x.ndim != len(spec) or any(s is not None and x.shape[k] != s for k, (_, s) in enumerate(spec)):
+        raise ValueError(f"{name} must have shape {want}; got {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise ValueError(f"{name} must hold floating-point numbers; got dtype {x.dtype}")
+    return x
+
+
+class LinearRNNCell(nn.Module):
+    """One RNN step from two Linear layers: h_t = tanh(U(x_t) + W(h_prev)).
+
+    U = Linear(D, H) and W = Linear(H, H) each carry a bias, so the cell has
+    H*D + H*H + 2H parameters, PyTorch's count for nn.RNNCell(D, H).
+    forward(x_t (N, D), h_prev (N, H)) -> h_t (N, H)
+    """
+
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        self.input_size, self.hidden_size = D, H
+        self.U = nn.Linear(D, H)  # x_t U^T + b_U: weight (H, D), bias (H,)
+        self.W = nn.Linear(H, H)  # h_prev W^T + b_W: weight (H, H), bias (H,)
+
+    def forward(self, x_t, h_prev):
+        _check_tensor("x_t", x_t, (("N", None), ("D", self.input_size)))
+        _check_tensor("h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size)))
+        return torch.tanh(self.U(x_t) + self.W(h_prev))
+
+
+class StackedRNNRegressor(nn.Module):
+    """The README's time-series model: stacked LinearRNNCells, then a 3-layer head.
+
+    input_size D (1 for a univariate series), hidden_size H, num_layers cells
+    (the first D -> H, the others H -> H), then fc1 Linear(H, H), Dropout,
+    fc2 Linear(H, H), Dropout, fc3 Linear(H, 1), with ReLU after fc1 and fc2.
+    leftover_cell=True adds the README's unused extra cell ``rnn`` (D -> H): it
+    is printed and counted but never called.
+    forward(x (N, T, D)) -> (N, 1), read from the top cell's last hidden state.
+    """
+
+    def __init__(self, input_size=1, hidden_size=128, num_layers=4, dropout=0.25, leftover_cell=False):
+        super().__init__()
+        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        L = positive_int("num_layers", num_layers)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be a probability in [0, 1); got {dropout!r}")
+        self.input_size, self.hidden_size, self.num_layers = D, H, L
+        if leftover_cell:
+            self.rnn = LinearRNNCell(D, H)  # the README's leftover: registered, never used
+        self.rnn_cells = nn.ModuleList([LinearRNNCell(D if k == 0 else H, H) for k in range(L)])
+        self.fc1 = nn.Linear(H, H)
+        self.dropout1 = nn.Dropout(dropout)
+        self.fc2 = nn.Linear(H, H)
+        self.dropout2 = nn.Dropout(dropout)
+        self.fc3 = nn.Linear(H, 1)
+
+    def forward(self, x):
+        _check_tensor("x", x, (("N", None), ("T", None), ("D", self.input_size)))
+        N, T, _ = x.shape
+        hs = [x.new_zeros(N, self.hidden_size) for _ in self.rnn_cells]  # one (N, H) state per layer
+        for t in range(T):
+            inp = x[:, t, :]  # (N, D)
+            for k, cell in enumerate(self.rnn_cells):
+                hs[k] = cell(inp, hs[k])  # (N, H)
+                inp = hs[k]
+        out = self.dropout1(torch.relu(self.fc1(hs[-1])))
+        out = self.dropout2(torch.relu(self.fc2(out)))
+        return self.fc3(out)  # (N, 1)
+
+
+class RowVectorLSTMCell(nn.Module):
+    """An LSTM cell in the book's layout: z = x_t W_x + h_prev W_h + b, gates i, f, g, o.
+
+    Parameters W_x (D, 4H), W_h (H, 4H), b (4H,): one bias, as in Keras, so
+    4(H(D + H) + H) parameters.
+    forward(x_t (N, D), state=None or (h_prev, c_prev), each (N, H)) -> (h_t, c_t),
+    the calling convention of nn.LSTMCell.
+    """
+
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        self.input_size, self.hidden_size = D, H
+        s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
+        self.W_x = nn.Parameter(torch.empty(D, 4 * H).uniform_(-s, s))
+        self.W_h = nn.Parameter(torch.empty(H, 4 * H).uniform_(-s, s))
+        self.b = nn.Parameter(torch.empty(4 * H).uniform_(-s, s))
+
+    @classmethod
+    def from_params(cls, params):
+        """A cell holding a copy of ``params`` (LSTMParams), in float32."""
+        if not isinstance(params, LSTMParams):
+            raise ValueError(f"params must be an LSTMParams; got {type(params).__name__}")
+        cell = cls(params.D, params.H)
+        with torch.no_grad():
+            for name, value in params.as_dict().items():
+                getattr(cell, name).copy_(torch.as_tensor(value))
+        return cell
+
+    def to_params(self):
+        """The cell's weights as LSTMParams (float32 NumPy copies)."""
+        return LSTMParams(*(p.detach().cpu().numpy().copy() for p in (self.W_x, self.W_h, self.b)))
+
+    def forward(self, x_t, state=None):
+        H = self.hidden_size
+        _check_tensor("x_t", x_t, (("N", None), ("D", self.input_size)))
+        N = x_t.shape[0]
+        if state is None:
+            h_prev = c_prev = x_t.new_zeros(N, H)
+        else:
+            if not isinstance(state, (tuple, list)) or len(state) != 2:
+                raise ValueError("state must be None or a pair (h_prev, c_prev), each of shape (N, H)")
+            h_prev, c_prev = state
+            _check_tensor("h_prev", h_prev, (("N", N), ("H", H)))
+            _check_tensor("c_prev", c_prev, (("N", N), ("H", H)))
+        z = x_t @ self.W_x + h_prev @ self.W_h + self.b  # (N, 4H)
+        i, f, g, o = z.split(H, dim=1)  # four (N, H) blocks, in the order i, f, g, o
+        c_t = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.tanh(g)
+        h_t = torch.sigmoid(o) * torch.tanh(c_t)
+        return h_t, c_t
+
+
+def _as_float_tensor(name, value, spec):
+    x = torch.as_tensor(value)
+    if not x.is_floating_point():
+        raise ValueError(f"{name} must hold floating-point numbers; got dtype {x.dtype}")
+    return _check_tensor(name, x.float(), spec)
+
+
+def predict(model, X, batch_size=256):
+    """The model's outputs in evaluation mode (dropout off), as a NumPy array.
+
+    X: (N, T, D) array or tensor; returns (N, 1) float32.
+    """
+    X = _as_float_tensor("X", X, (("N", None), ("T", None), ("D", None)))
+    batch_size = positive_int("batch_size", batch_size)
+    model.eval()
+    with torch.no_grad():
+        out = torch.cat([model(X[k : k + batch_size]) for k in range(0, len(X), batch_size)])
+    return out.numpy()
+
+
+def train_regressor(model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, progress=False):
+    """Train ``model`` on (X, y) with Adam and mean squared error; return the loss curve.
+
+    X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to float32).
+    Mini-batches are shuffled by a torch.Generator seeded with ``seed``, so two
+    runs from the same initial weights give the same curve.
+    progress=True draws a tqdm bar on stdout, one update per epoch, showing only
+    the epoch count and the rounded loss (no timings), so its text is the same
+    on every run. returns a list of the mean training loss of each epoch.
+    """
+    from tqdm import tqdm
+
+    X = _as_float_tensor("X", X, (("N", None), ("T", None), ("D", None)))
+    y = _as_float_tensor("y", y, (("N", X.shape[0]), ("1", 1)))
+    epochs, batch_size = positive_int("epochs", epochs), positive_int("batch_size", batch_size)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
+        raise ValueError(f"lr must be a positive number; got {lr!r}")
+    generator = torch.Generator().manual_seed(int(seed))
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.MSELoss()
+    bar = tqdm(
+        range(epochs),
+        desc="training",
+        file=sys.stdout,
+        disable=not progress,
+        mininterval=0,
+        miniters=1,
+        bar_format="{desc} |{bar:20}| {n_fmt}/{total_fmt} epochs{postfix}",
+        ascii=" #",
+    )
+    curve = []
+    for _ in bar:
+        model.train()
+        order = torch.randperm(len(X), generator=generator)
+        total = 0.0
+        for k in range(0, len(X), batch_size):
+            idx = order[k : k + batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(X[idx]), y[idx])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(idx)
+        curve.append(total / len(X))
+        bar.set_postfix_str(f"loss {curve[-1]:.4f}", refresh=False)
+    bar.close()
+    return curve

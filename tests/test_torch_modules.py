@@ -1,0 +1,148 @@
+import re
+
+import numpy as np
+import pytest
+
+import companion
+from companion.convert import from_torch, to_torch
+
+torch = pytest.importorskip("torch")
+from companion.torch_modules import (  # noqa: E402
+    LinearRNNCell,
+    RowVectorLSTMCell,
+    StackedRNNRegressor,
+    predict,
+    train_regressor,
+)
+
+
+def test_import_companion_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, companion; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
+    torch.manual_seed(0)
+    cell = LinearRNNCell(3, 4)
+    assert sum(p.numel() for p in cell.parameters()) == companion.count_params("rnn", 3, 4, "torch") == 36
+    builtin = torch.nn.RNNCell(3, 4)
+    with torch.no_grad():
+        builtin.weight_ih.copy_(cell.U.weight)
+        builtin.weight_hh.copy_(cell.W.weight)
+        builtin.bias_ih.copy_(cell.U.bias)
+        builtin.bias_hh.copy_(cell.W.bias)
+        x, h = torch.randn(2, 3), torch.randn(2, 4)
+        torch.testing.assert_close(cell(x, h), builtin(x, h))
+        # and the NumPy step, with the biases folded into one
+        expected = companion.rnn_step(x.numpy(), h.numpy(), from_torch(builtin))
+    np.testing.assert_allclose(cell(x, h).detach().numpy(), expected, atol=1e-6)
+
+
+def test_linear_rnn_cell_checks_shapes():
+    cell = LinearRNNCell(3, 4)
+    with pytest.raises(ValueError, match=r"x_t must have shape \(N, D=3\); got \(2, 5\)"):
+        cell(torch.zeros(2, 5), torch.zeros(2, 4))
+    with pytest.raises(ValueError, match=r"h_prev must have shape \(N=2, H=4\)"):
+        cell(torch.zeros(2, 3), torch.zeros(3, 4))
+    with pytest.raises(ValueError, match="hidden_size must be a positive integer"):
+        LinearRNNCell(3, 0)
+
+
+def test_stacked_regressor_shapes_and_count():
+    torch.manual_seed(0)
+    model = StackedRNNRegressor()
+    cell_counts = companion.count_params("rnn", 1, 128, "torch") + 3 * companion.count_params("rnn", 128, 128, "torch")
+    head = 2 * companion.count_params("dense", 128, 128) + companion.count_params("dense", 128, 1)
+    assert sum(p.numel() for p in model.parameters()) == cell_counts + head == 148993
+    leftover = StackedRNNRegressor(leftover_cell=True)
+    extra = sum(p.numel() for p in leftover.parameters()) - 148993
+    assert extra == companion.count_params("rnn", 1, 128, "torch") == 16768
+    assert "(rnn): LinearRNNCell" in str(leftover) and "(rnn)" not in str(model)
+    assert predict(model, np.zeros((5, 7, 1), np.float32)).shape == (5, 1)
+
+
+def test_stacked_regressor_is_the_cells_in_a_loop():
+    torch.manual_seed(0)
+    model = StackedRNNRegressor(input_size=2, hidden_size=3, num_layers=2, dropout=0.0).eval()
+    x = torch.randn(4, 5, 2)
+    h = [torch.zeros(4, 3), torch.zeros(4, 3)]
+    for t in range(5):
+        h[0] = model.rnn_cells[0](x[:, t], h[0])
+        h[1] = model.rnn_cells[1](h[0], h[1])
+    expected = model.fc3(torch.relu(model.fc2(torch.relu(model.fc1(h[1])))))
+    torch.testing.assert_close(model(x), expected)
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=2\)"):
+        model(torch.zeros(4, 5))
+    with pytest.raises(ValueError, match="dropout must be a probability"):
+        StackedRNNRegressor(dropout=1.0)
+
+
+def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy():
+    params = companion.LSTMParams.random(3, 4, np.random.default_rng(0), dtype=np.float32)
+    cell = RowVectorLSTMCell.from_params(params)
+    builtin = to_torch(params, torch.nn.LSTMCell(3, 4))
+    x, h, c = (torch.randn(2, n) for n in (3, 4, 4))
+    with torch.no_grad():
+        ours, theirs = cell(x, (h, c)), builtin(x, (h, c))
+    ref = companion.lstm_step(x.numpy(), h.numpy(), c.numpy(), params)
+    for a, b, r in zip(ours, theirs, ref):
+        torch.testing.assert_close(a, b)
+        np.testing.assert_allclose(a.numpy(), r, atol=1e-6)
+    for name, value in cell.to_params().as_dict().items():
+        np.testing.assert_array_equal(value, params.as_dict()[name])
+    assert sum(p.numel() for p in cell.parameters()) == companion.count_params("lstm", 3, 4)
+    zero_state = cell(x)
+    torch.testing.assert_close(zero_state[0], cell(x, (torch.zeros(2, 4), torch.zeros(2, 4)))[0])
+
+
+def test_row_vector_lstm_cell_checks_inputs():
+    cell = RowVectorLSTMCell(3, 4)
+    with pytest.raises(ValueError, match="state must be None or a pair"):
+        cell(torch.zeros(2, 3), torch.zeros(2, 4))
+    with pytest.raises(ValueError, match=r"c_prev must have shape \(N=2, H=4\)"):
+        cell(torch.zeros(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5)))
+    with pytest.raises(ValueError, match="params must be an LSTMParams"):
+        RowVectorLSTMCell.from_params(companion.RNNParams.random(3, 4, np.random.default_rng(0)))
+    with pytest.raises(ValueError, match="x_t must be a torch.Tensor"):
+        cell(np.zeros((2, 3)))
+
+
+def _tiny_run(seed):
+    torch.manual_seed(0)
+    model = StackedRNNRegressor(hidden_size=8, num_layers=2)
+    X = np.random.default_rng(0).standard_normal((20, 6, 1)).astype(np.float32)
+    y = X[:, -1] * 0.5
+    return train_regressor(model, X, y, epochs=3, batch_size=8, seed=seed)
+
+
+def test_training_is_seeded_and_lowers_the_loss():
+    a, b = _tiny_run(0), _tiny_run(0)
+    assert a == b and len(a) == 3 and a[-1] < a[0]
+
+
+def test_training_progress_bar_has_no_timings(capsys):
+    torch.manual_seed(0)
+    model = StackedRNNRegressor(hidden_size=4, num_layers=1)
+    X, y = np.zeros((4, 3, 1), np.float32), np.zeros((4, 1), np.float32)
+    train_regressor(model, X, y, epochs=2, progress=True)
+    out = capsys.readouterr()
+    assert out.err == ""
+    final = out.out.split("\r")[-1]
+    assert re.fullmatch(r"training \|#{20}\| 2/2 epochs, loss \d\.\d{4}\n", final)
+    assert "it/s" not in out.out and "s/it" not in out.out and "<" not in out.out
+
+
+def test_training_checks_inputs():
+    model = StackedRNNRegressor(hidden_size=4, num_layers=1)
+    X = np.zeros((4, 3, 1), np.float32)
+    with pytest.raises(ValueError, match=r"y must have shape \(N=4, 1=1\)"):
+        train_regressor(model, X, np.zeros((3, 1), np.float32))
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        train_regressor(model, X, np.zeros((4, 1), np.float32), epochs=0)
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        train_regressor(model, X, np.zeros((4, 1), np.float32), lr=-1)
+    with pytest.raises(ValueError, match="X must hold floating-point numbers"):
+        train_regressor(model, np.zeros((4, 3, 1), int), np.zeros((4, 1), np.float32))
