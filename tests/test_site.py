@@ -174,6 +174,11 @@ def test_screenshot_of_first_chapter(browser, server, lang):
     try:
         assert page.locator("mjx-container").count() > 0, f"{chapters[0]}: no rendered maths"
         SHOTS.mkdir(parents=True, exist_ok=True)
+        # Scroll so that the first displayed equation sits in the upper part of the shot.
+        page.evaluate(
+            "() => { const m = document.querySelector('mjx-container[display=\"true\"]');"
+            " if (m) window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 250); }"
+        )
         page.screenshot(path=str(SHOTS / f"{lang}-first-chapter.png"), full_page=False)
     finally:
         context.close()
