@@ -1,0 +1,164 @@
+"""Checking gradients by finite differences, and clipping them by their norm.
+
+A gradient check compares an analytic gradient (from a backward pass) with
+central differences of the loss itself:
+
+    dL/dw_k  ~  (L(w + eps e_k) - L(w - eps e_k)) / (2 eps)
+
+The error of this estimate is of order eps**2 (truncation) plus
+(machine epsilon * |L|) / eps (rounding): with float64 and eps = 1e-6 both are
+far below 1e-7, with float32 they are not, so the check insists on float64.
+
+Gradients are plain arrays (any shape) or RNNParams / LSTMParams holding one
+gradient array per weight.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .params import LSTMParams, RNNParams
+
+_PARAMS = (RNNParams, LSTMParams)
+
+
+def _positive(name, value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a positive number; got {value!r}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive number; got {value!r}")
+    return float(value)
+
+
+def _arrays(name, value):
+    """{name: array} for an ndarray or an RNNParams / LSTMParams."""
+    if isinstance(value, _PARAMS):
+        return value.as_dict()
+    if isinstance(value, np.ndarray):
+        return {name: value}
+    raise ValueError(f"{name} must be a NumPy array, an RNNParams or an LSTMParams; got {type(value).__name__}")
+
+
+def _rebuild(like, arrays):
+    """An object of the same kind as ``like`` holding ``arrays``."""
+    return type(like)(**arrays) if isinstance(like, _PARAMS) else arrays[next(iter(arrays))]
+
+
+def _scalar(f, value):
+    out = f(value)
+    if np.ndim(out) != 0 or not np.isrealobj(out):
+        raise ValueError(f"f must return a real scalar (the loss); got {type(out).__name__} of shape {np.shape(out)}")
+    out = float(out)
+    if not np.isfinite(out):
+        raise ValueError("f returned NaN or infinity; the loss must be finite at the point checked")
+    return out
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Central-difference gradient of a scalar function.
+
+    f:   callable taking an object like ``x`` and returning a real scalar, L = f(x)
+    x:   float64 ndarray of any shape, or an RNNParams / LSTMParams of float64 arrays
+    eps: step size (default 1e-6)
+    returns dL/dx of the same kind and shapes as x (an array, or an RNNParams /
+    LSTMParams of gradients). f is called 2 * (number of entries) times; x is not changed.
+    """
+    if not callable(f):
+        raise ValueError(f"f must be a callable returning the loss; got {type(f).__name__}")
+    eps = _positive("eps", eps)
+    arrays = _arrays("x", x)
+    for name, a in arrays.items():
+        if a.dtype != np.float64:
+            raise ValueError(
+                f"{name} must be float64 for finite differences (float32 rounding swamps the estimate); "
+                f"got {a.dtype}. Use x.astype(np.float64) or params.astype(np.float64)"
+            )
+        if a.size == 0:
+            raise ValueError(f"{name} must not be empty; got shape {a.shape}")
+    work = {name: a.copy() for name, a in arrays.items()}
+    grads = {name: np.zeros_like(a) for name, a in arrays.items()}
+    for name, a in work.items():
+        for k in np.ndindex(a.shape):
+            old = a[k]
+            a[k] = old + eps
+            plus = _scalar(f, _rebuild(x, work))
+            a[k] = old - eps
+            minus = _scalar(f, _rebuild(x, work))
+            a[k] = old
+            grads[name][k] = (plus - minus) / (2 * eps)
+    return _rebuild(x, grads)
+
+
+def relative_error(a, b):
+    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), 0 when both are 0.
+
+    a, b: arrays of one shape, or two RNNParams / two LSTMParams (all entries
+    together). Unlike an entry-by-entry ratio, this stays meaningful where a
+    true gradient entry is (nearly) zero. Returns a float in [0, 1].
+    """
+    da, db = _arrays("a", a), _arrays("b", b)
+    if type(a) is not type(b) or [v.shape for v in da.values()] != [v.shape for v in db.values()]:
+        raise ValueError(
+            "a and b must be of the same kind and shapes; got "
+            f"{type(a).__name__} {[v.shape for v in da.values()]} and {type(b).__name__} {[v.shape for v in db.values()]}"
+        )
+    va = np.concatenate([np.ravel(v).astype(np.float64) for v in da.values()])
+    vb = np.concatenate([np.ravel(v).astype(np.float64) for v in db.values()])
+    scale = np.linalg.norm(va) + np.linalg.norm(vb)
+    return 0.0 if scale == 0 else float(np.linalg.norm(va - vb) / scale)
+
+
+def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6):
+    """Assert that ``analytic`` matches the finite-difference gradient of f at x.
+
+    name: what is checked, for the message; f, x, eps: as in ``numerical_gradient``;
+    analytic: the gradient to test, same kind and shapes as x; tol: the largest
+    relative error accepted. Returns a printable line that does not vary by machine,
+    "name: relative error < 1e-07"; raises AssertionError with the error otherwise.
+    """
+    tol = _positive("tol", tol)
+    numeric = numerical_gradient(f, x, eps)
+    err = relative_error(analytic, numeric)
+    if not err < tol:
+        raise AssertionError(f"{name}: relative error {err:.3e} is not below {tol:.0e}")
+    return f"{name}: relative error < {tol:.0e}"
+
+
+def grad_norm(grads):
+    """The global L2 norm of a set of gradients: sqrt(sum of every entry squared).
+
+    grads: an ndarray, an RNNParams / LSTMParams, or a list/tuple of ndarrays.
+    """
+    arrays = list(grads) if isinstance(grads, (list, tuple)) else list(_arrays("grads", grads).values())
+    if not arrays:
+        raise ValueError("grads must hold at least one array; got an empty sequence")
+    total = 0.0
+    for k, a in enumerate(arrays):
+        a = np.asarray(a)
+        if not np.issubdtype(a.dtype, np.floating):
+            raise ValueError(f"grads[{k}] must hold floating-point numbers; got dtype {a.dtype}")
+        total += float(np.sum(a.astype(np.float64) ** 2))
+    return float(np.sqrt(total))
+
+
+def clip_grad_norm(grads, max_norm, eps=1e-6):
+    """Scale all gradients together so that their global norm is at most ``max_norm``.
+
+    g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every entry
+    of every array (``grad_norm``); the same rule as torch.nn.utils.clip_grad_norm_.
+    The direction of the gradient is kept; only its length shrinks.
+    grads: an ndarray, an RNNParams / LSTMParams, or a list/tuple of ndarrays
+    max_norm: positive number
+    returns (clipped, norm): clipped of the same kind, shapes and dtypes as grads
+    (new arrays; the input is not changed), norm the global norm before clipping.
+    """
+    max_norm = _positive("max_norm", max_norm)
+    eps = _positive("eps", eps)
+    norm = grad_norm(grads)
+    if not np.isfinite(norm):
+        raise ValueError("grads contain NaN or infinite values; clipping cannot repair them")
+    scale = min(1.0, max_norm / (norm + eps))
+    if isinstance(grads, (list, tuple)):
+        clipped = [np.asarray(a) * np.asarray(scale, dtype=np.asarray(a).dtype) for a in grads]
+        return type(grads)(clipped), norm
+    arrays = {k: a * np.asarray(scale, dtype=a.dtype) for k, a in _arrays("grads", grads).items()}
+    return _rebuild(grads, arrays), norm
