@@ -130,3 +130,21 @@ def test_clip_grad_norm_matches_torch(D, H, max_norm, seed):
 def test_clip_grad_norm_refuses_bad_input(grads, max_norm, message):
     with pytest.raises(ValueError, match=message):
         clip_grad_norm(grads, max_norm)
+
+
+def test_check_gradient_atol_accepts_a_tiny_absolute_gap_only():
+    import numpy as np
+    import pytest
+
+    from companion import check_gradient
+
+    x = np.array([1.0, 2.0])
+    f = lambda v: float(1e-6 * np.sum(v**2))  # noqa: E731  gradient 2e-6 * v: tiny
+    slightly_off = 2e-6 * x + 1e-12
+    with pytest.raises(AssertionError, match="relative error"):
+        check_gradient("tiny", f, x, slightly_off, tol=1e-7)
+    assert check_gradient("tiny", f, x, slightly_off, tol=1e-7, atol=1e-9) == "tiny: relative error < 1e-07"
+    with pytest.raises(AssertionError):  # a real mistake on a gradient of normal size still fails
+        check_gradient("wrong", lambda v: float(np.sum(v**2)), x, 3 * x, tol=1e-7, atol=1e-9)
+    with pytest.raises(ValueError, match="atol must be a number >= 0"):
+        check_gradient("x", f, x, slightly_off, atol=-1)
