@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= 2
 
-.PHONY: help venv book test unit site-test execute clean
+.PHONY: help venv book test unit site-test bench execute clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every notebook)"
 	@echo "make test     unit tests + every notebook of every edition under strict nbval"
 	@echo "make unit     unit tests only (fast)"
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
+	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make clean    remove _build"
 
@@ -39,6 +40,9 @@ unit: $(STAMP)
 
 site-test: $(STAMP)
 	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest tests/test_site.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
 
 execute: $(STAMP)
 	$(BIN)/python tests/nbtools.py execute $(NB)

@@ -152,3 +152,160 @@ def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"
     axes[0].set_title(f"PyTorch weight_ih_l0 {weight_ih.shape}\ngates are row blocks")
     axes[1].set_title(f"Keras kernel {kernel.shape}\ngates are column blocks")
     return axes
+
+
+def _box(ax, x, y, text, color):
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((x - 0.32, y - 0.2), 0.64, 0.4, boxstyle="round,pad=0.02", facecolor=color, edgecolor="black", linewidth=0.8))
+    ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+
+def _arrow(ax, start, end, color="black"):
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.0})
+
+
+def _diagram_axes(ax, T, top, title):
+    ax.set_xlim(-0.7, T - 0.3)
+    ax.set_ylim(-0.5, top + 0.5)
+    ax.set_xticks(range(T), [f"t = {t + 1}" for t in range(T)])
+    ax.set_xlabel("time step")
+    ax.grid(False)
+    ax.set_title(title)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
+
+
+def draw_stacked_rnn(num_layers=3, T=4, ax=None):
+    """Diagram of a stacked RNN: inputs x_t at the bottom, one row of states h_t^(l) per layer.
+
+    Arrows to the right are each layer's recurrence; arrows up carry a layer's whole
+    sequence of states into the layer above. Returns the Axes.
+    """
+    from .validate import positive_int
+
+    L, T = positive_int("num_layers", num_layers), positive_int("T", T)
+    ax = _axes(ax)
+    for t in range(T):
+        _box(ax, t, 0, f"$x_{{{t + 1}}}$", "#eeeeee")
+        for layer in range(1, L + 1):
+            _box(ax, t, layer, f"$h^{{({layer})}}_{{{t + 1}}}$", f"C{layer - 1}")
+            _arrow(ax, (t, layer - 1 + 0.2), (t, layer - 0.2))  # from below: input or lower layer
+            if t + 1 < T:
+                _arrow(ax, (t + 0.32, layer), (t + 1 - 0.32, layer))  # recurrence within the layer
+    _diagram_axes(ax, T, L, f"a stack of {L} recurrent layers")
+    ax.set_yticks(range(L + 1), ["input"] + [f"layer {k}" for k in range(1, L + 1)])
+    ax.set_ylabel("depth")
+    return ax
+
+
+def draw_bidirectional_rnn(T=4, ax=None):
+    """Diagram of a bidirectional layer: a forward row reading x_1..x_T, a backward row
+    reading x_T..x_1, and their states joined side by side at each step. Returns the Axes.
+    """
+    from .validate import positive_int
+
+    T = positive_int("T", T)
+    ax = _axes(ax)
+    for t in range(T):
+        _box(ax, t, 0, f"$x_{{{t + 1}}}$", "#eeeeee")
+        _box(ax, t, 1, f"$\\overrightarrow{{h}}_{{{t + 1}}}$", "#9ecae1")
+        _box(ax, t, 2, f"$\\overleftarrow{{h}}_{{{t + 1}}}$", "#fdae6b")
+        _box(ax, t, 3, f"$[\\overrightarrow{{h}}_{{{t + 1}}}, \\overleftarrow{{h}}_{{{t + 1}}}]$", "#dddddd")
+        _arrow(ax, (t, 0.2), (t, 0.8))
+        _arrow(ax, (t - 0.25, 0.2), (t - 0.25, 1.8), "#e6550d")  # x_t also feeds the backward row
+        _arrow(ax, (t, 1.2), (t, 2.8), "#3182bd")
+        _arrow(ax, (t + 0.25, 2.2), (t + 0.25, 2.8), "#e6550d")
+        if t + 1 < T:
+            _arrow(ax, (t + 0.32, 1), (t + 1 - 0.32, 1), "#3182bd")  # forward: left to right
+            _arrow(ax, (t + 1 - 0.32, 2), (t + 0.32, 2), "#e6550d")  # backward: right to left
+    _diagram_axes(ax, T, 3, "a bidirectional layer: two directions, joined per step")
+    ax.set_yticks(range(4), ["input", "forward", "backward", "output (2H)"])
+    ax.set_ylabel("row")
+    return ax
+
+
+def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
+    """Test accuracy against the number of distractor steps k, one line per model.
+
+    ks: the k values (length K); accuracies: {model name: K accuracies in [0, 1]};
+    chance: optional accuracy of guessing, drawn as a dashed line. Returns the Axes.
+    """
+    ks = as_float_array("ks", np.asarray(ks, dtype=float), ("K",))
+    if not isinstance(accuracies, dict) or not accuracies:
+        raise ValueError("accuracies must be a non-empty dict {model name: list of accuracies, one per k}")
+    ax = _axes(ax)
+    for name, acc in accuracies.items():
+        acc = as_float_array(f"accuracies[{name!r}]", np.asarray(acc, dtype=float), (("K", ks.size),))
+        ax.plot(ks, acc, marker="o", label=name)
+    if chance is not None:
+        ax.axhline(float(chance), color="grey", linestyle="--", linewidth=1, label="chance")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ks, [f"{k:g}" for k in ks])
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("distractor steps k between the class and the answer")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("recalling the first step after k noisy steps")
+    ax.legend(loc="lower left")
+    return ax
+
+
+_STYLES = [("o", "-", 9), ("s", "--", 8), ("^", "-.", 7), ("D", ":", 6), ("v", "-", 5), ("x", "--", 4)]
+
+
+def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
+    """One sample's hidden states from several implementations, drawn on top of each other.
+
+    hs: {name: (N, T, H)} hidden states; sample: which of the N sequences; units: which
+    hidden units to draw. Each implementation gets its own marker (hollow, shrinking in
+    size) and line style, so curves that coincide stay visible. Returns the Axes.
+    """
+    if not isinstance(hs, dict) or not hs:
+        raise ValueError("hs must be a non-empty dict {implementation name: hidden states (N, T, H)}")
+    ax = _axes(ax)
+    for k, (name, value) in enumerate(hs.items()):
+        value = as_float_array(f"hs[{name!r}]", np.asarray(value), ("N", "T", "H"))
+        if not 0 <= sample < value.shape[0] or any(not 0 <= u < value.shape[2] for u in units):
+            raise ValueError(f"sample must be below N={value.shape[0]} and units below H={value.shape[2]}")
+        marker, style, size = _STYLES[k % len(_STYLES)]
+        t = np.arange(1, value.shape[1] + 1)
+        for j, u in enumerate(units):
+            ax.plot(t, value[sample, :, u], linestyle=style, marker=marker, markersize=size, markerfacecolor="none",
+                    color=f"C{k}", linewidth=1, label=name if j == 0 else None)
+            if k == 0:
+                ax.annotate(f"unit {u}", (t[-1], value[sample, -1, u]), textcoords="offset points", xytext=(8, 0),
+                            va="center", fontsize=8)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("hidden state $h_t$" + (f" (units {', '.join(map(str, units))})" if len(units) > 1 else f" (unit {units[0]})"))
+    ax.set_title(title or "the same sequence, every implementation")
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    return ax
+
+
+def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
+    """max |difference| at each time step, on a log scale, one line per comparison.
+
+    diffs: {label: (T,) differences}; zeros are drawn at ``floor`` (a log scale has no 0).
+    eps: optional {label: machine epsilon}, drawn as dashed horizontal lines. Returns the Axes.
+    """
+    if not isinstance(diffs, dict) or not diffs:
+        raise ValueError("diffs must be a non-empty dict {label: differences per time step (T,)}")
+    ax = _axes(ax)
+    for k, (label, d) in enumerate(diffs.items()):
+        d = as_float_array(f"diffs[{label!r}]", np.asarray(d, dtype=float), ("T",))
+        marker, style, size = _STYLES[k % len(_STYLES)]
+        ax.plot(np.arange(1, d.size + 1), np.maximum(d, floor), linestyle=style, marker=marker,
+                markersize=size - 2, markerfacecolor="none", linewidth=1, label=label)
+    for label, value in (eps or {}).items():
+        ax.axhline(float(value), color="grey", linestyle="--", linewidth=1)
+        ax.annotate(label, (1, float(value)), textcoords="offset points", xytext=(2, 3), fontsize=8, color="grey")
+    ax.set_yscale("log")
+    ax.set_ylim(floor / 3, 1e-4)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("max |difference| over batch and units")
+    ax.set_title(title or "how far apart, step by step")
+    ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    return ax

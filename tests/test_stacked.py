@@ -1,0 +1,196 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import companion
+from companion import LSTMParams, RNNParams, lstm_forward, rnn_forward
+from companion.stacked import (
+    bidirectional_forward,
+    merge_directions,
+    stacked_forward,
+    stacked_from_torch,
+    stacked_param_count,
+    stacked_to_torch,
+)
+
+PARAMS = {"rnn": RNNParams, "lstm": LSTMParams}
+FORWARD = {"rnn": rnn_forward, "lstm": lstm_forward}
+
+
+def _layers(cell, D, H, L, rng, bidirectional=False):
+    cls = PARAMS[cell]
+    if bidirectional:
+        return [(cls.random(D if k == 0 else 2 * H, H, rng), cls.random(D if k == 0 else 2 * H, H, rng)) for k in range(L)]
+    return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_one_layer_stack_is_the_layer(cell):
+    rng = np.random.default_rng(0)
+    p = PARAMS[cell].random(3, 4, rng)
+    x = rng.standard_normal((2, 5, 3))
+    hs, finals = stacked_forward(x, [p], cell)
+    expected_hs, expected_final = FORWARD[cell](x, p)
+    np.testing.assert_array_equal(hs, expected_hs)
+    assert len(finals) == 1
+    np.testing.assert_array_equal(np.asarray(finals[0]), np.asarray(expected_final))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_stack_feeds_each_layer_the_sequence_below(cell):
+    rng = np.random.default_rng(1)
+    layers = [PARAMS[cell].random(3, 4, rng), PARAMS[cell].random(4, 5, rng), PARAMS[cell].random(5, 2, rng)]
+    x = rng.standard_normal((2, 6, 3))
+    hs, finals = stacked_forward(x, layers, cell)
+    h = x
+    for k, p in enumerate(layers):
+        h, final = FORWARD[cell](h, p)
+        np.testing.assert_array_equal(np.asarray(finals[k]), np.asarray(final))
+    np.testing.assert_array_equal(hs, h)
+    assert hs.shape == (2, 6, 2)
+
+
+def test_bidirectional_by_hand_for_an_rnn():
+    rng = np.random.default_rng(2)
+    fw, bw = RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)
+    x = rng.standard_normal((2, 5, 3))
+    out, (h_fw, h_bw) = bidirectional_forward(x, fw, bw, "rnn")
+    assert out.shape == (2, 5, 8)
+    # backward: start from zeros at t = T-1 and walk down to t = 0
+    h = np.zeros((2, 4))
+    for t in reversed(range(5)):
+        h = np.tanh(x[:, t] @ bw.W_xh + h @ bw.W_hh + bw.b_h)
+        np.testing.assert_allclose(out[:, t, 4:], h, rtol=1e-13)
+    np.testing.assert_allclose(h_bw, h, rtol=1e-13)  # the backward's last state is the one at t = 0
+    np.testing.assert_array_equal(out[:, :, :4], rnn_forward(x, fw)[0])
+    np.testing.assert_array_equal(h_fw, out[:, -1, :4])
+
+
+def test_bidirectional_of_a_palindrome_with_equal_weights_is_symmetric():
+    rng = np.random.default_rng(3)
+    p = LSTMParams.random(2, 3, rng)
+    half = rng.standard_normal((1, 3, 2))
+    x = np.concatenate([half, half[:, ::-1]], axis=1)  # reads the same both ways
+    out, _ = bidirectional_forward(x, p, p, "lstm")
+    np.testing.assert_allclose(out[:, :, :3], out[:, ::-1, 3:], rtol=1e-13)
+
+
+@pytest.mark.parametrize("merge", ["sum", "ave", "mul", "concat"])
+def test_merge_modes(merge):
+    a, b = np.array([[1.0, 2.0]]), np.array([[3.0, 5.0]])
+    expected = {"sum": [[4.0, 7.0]], "ave": [[2.0, 3.5]], "mul": [[3.0, 10.0]], "concat": [[1.0, 2.0, 3.0, 5.0]]}
+    np.testing.assert_array_equal(merge_directions(a, b, merge), expected[merge])
+
+
+def test_bidirectional_stack_reads_2H_features():
+    rng = np.random.default_rng(4)
+    layers = _layers("rnn", 3, 4, 2, rng, bidirectional=True)
+    x = rng.standard_normal((2, 5, 3))
+    hs, finals = stacked_forward(x, layers, "rnn", bidirectional=True)
+    first, _ = bidirectional_forward(x, *layers[0], "rnn")
+    second, _ = bidirectional_forward(first, *layers[1], "rnn")
+    np.testing.assert_array_equal(hs, second)
+    assert hs.shape == (2, 5, 8) and len(finals) == 4
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda p, x: stacked_forward(x, [p], "lstm"), r"layers\[0\] must be an LSTMParams for cell='lstm'; got RNNParams"),
+        (lambda p, x: stacked_forward(x, [], "rnn"), "layers must be a non-empty list"),
+        (lambda p, x: stacked_forward(x, [p], "gru"), "cell must be one of 'rnn', 'lstm'; got 'gru'"),
+        (lambda p, x: stacked_forward(x[0], [p], "rnn"), r"x must have shape \(N, T, D=3\)"),
+        (lambda p, x: stacked_forward(x, [p, p], "rnn"), r"layers\[1\] must take the 4 features of the layer below \(D=4\); got D=3"),
+        (lambda p, x: stacked_forward(x, [p], "rnn", bidirectional=True), r"layers\[0\] must be a pair"),
+        (lambda p, x: stacked_forward(x, [p], "rnn", bidirectional="yes"), "bidirectional must be True or False"),
+        (lambda p, x: bidirectional_forward(x, p, p, "rnn", merge="max"), "merge must be one of"),
+        (
+            lambda p, x: bidirectional_forward(x, p, RNNParams.random(3, 5, np.random.default_rng(0)), "rnn"),
+            "params_fw and params_bw must have the same D and H",
+        ),
+        (lambda p, x: merge_directions(np.ones((2, 3)), np.ones((2, 4))), "h_fw and h_bw must have the same shape"),
+    ],
+)
+def test_clear_errors(call, message):
+    p = RNNParams.random(3, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=message):
+        call(p, np.ones((2, 5, 3)))
+
+
+def test_param_count_by_hand():
+    # RNN, D=10, H=3: layer 1 42, layer 2 3*(3+3)+3 = 21
+    assert stacked_param_count("rnn", 10, 3, num_layers=2) == 42 + 21
+    # bidirectional: 2 * 42 on level 1, level 2 reads 6 features: 2 * (3*9 + 3) = 60
+    assert stacked_param_count("rnn", 10, 3, num_layers=2, bidirectional=True) == 84 + 60
+    assert stacked_param_count("lstm", 3, 4, framework="torch") == companion.count_params("lstm", 3, 4, "torch") == 144
+
+
+# ---- torch -------------------------------------------------------------------------------
+
+
+torch = pytest.importorskip("torch")
+
+
+def _torch_module(cell, D, H, L, bidirectional):
+    torch.manual_seed(0)
+    cls = torch.nn.RNN if cell == "rnn" else torch.nn.LSTM
+    return cls(D, H, num_layers=L, bidirectional=bidirectional, batch_first=True).double()
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    cell=st.sampled_from(["rnn", "lstm"]),
+    D=st.integers(1, 4),
+    H=st.integers(1, 4),
+    L=st.integers(1, 3),
+    bidirectional=st.booleans(),
+)
+def test_matches_torch_module(cell, D, H, L, bidirectional):
+    module = _torch_module(cell, D, H, L, bidirectional)
+    x = np.random.default_rng(5).standard_normal((2, 4, D))
+    with torch.no_grad():
+        out, h_n = module(torch.from_numpy(x))
+    h_n = h_n[0] if cell == "lstm" else h_n  # (L * directions, N, H)
+    layers = stacked_from_torch(module)
+    assert len(layers) == L
+    hs, finals = stacked_forward(x, layers, cell, bidirectional=bidirectional)
+    np.testing.assert_allclose(hs, out.numpy(), atol=1e-12)
+    h_T = [f[0] if cell == "lstm" else f for f in finals]
+    np.testing.assert_allclose(np.stack(h_T), h_n.numpy(), atol=1e-12)
+    params = sum(p.numel() for p in module.parameters())
+    assert params == stacked_param_count(cell, D, H, L, bidirectional, framework="torch")
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_to_torch_round_trip_is_exact(bidirectional):
+    rng = np.random.default_rng(6)
+    layers = _layers("lstm", 3, 2, 2, rng, bidirectional)
+    module = stacked_to_torch(layers, _torch_module("lstm", 3, 2, 2, bidirectional))
+    back = stacked_from_torch(module)
+    flat = lambda ls: [p for level in ls for p in (level if bidirectional else (level,))]  # noqa: E731
+    for a, b in zip(flat(layers), flat(back)):
+        for name, value in a.as_dict().items():
+            np.testing.assert_array_equal(b.as_dict()[name], value)
+    assert not module.bias_hh_l1.detach().numpy().any()
+    x = rng.standard_normal((2, 5, 3))
+    with torch.no_grad():
+        out, _ = module(torch.from_numpy(x))
+    np.testing.assert_allclose(stacked_forward(x, layers, "lstm", bidirectional)[0], out.numpy(), atol=1e-12)
+
+
+def test_torch_helpers_refuse_wrong_inputs():
+    rng = np.random.default_rng(7)
+    module = _torch_module("rnn", 3, 4, 2, False)
+    with pytest.raises(ValueError, match="layers must be a list of 2 layers"):
+        stacked_to_torch(_layers("rnn", 3, 4, 1, rng), module)
+    with pytest.raises(ValueError, match=r"layers\[1\] must have D=4 and H=4 \(weight_ih_l1\); got D=3"):
+        stacked_to_torch([RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)], module)
+    with pytest.raises(ValueError, match=r"layers\[0\] must be an RNNParams"):
+        stacked_to_torch(_layers("lstm", 3, 4, 2, rng), module)
+    with pytest.raises(ValueError, match="must be a pair"):
+        stacked_to_torch(_layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True))
+    with pytest.raises(ValueError, match="must be an nn.RNN or nn.LSTM; got GRU"):
+        stacked_from_torch(torch.nn.GRU(3, 4))
+    with pytest.raises(ValueError, match="nonlinearity='tanh'"):
+        stacked_from_torch(torch.nn.RNN(3, 4, nonlinearity="relu"))
