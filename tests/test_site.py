@@ -153,6 +153,12 @@ def test_page_renders_offline(browser, server, page_path):
                 if f'id="{url.fragment}"' not in html:
                     bad.append(href)
         assert not bad, f"{page_path}: links that do not resolve: {sorted(set(bad))}"
+        entry = page_path[: -len(".html")]
+        if resolve(entry).suffix == ".ipynb":
+            name = entry.rsplit("/", 1)[-1] + ".ipynb"
+            downloads = [h for h in hrefs if h.endswith("/" + name) and "_sources" in h]
+            assert downloads, f"{page_path}: no download link to {name}"
+            assert page.locator("button.copybtn").count() > 0, f"{page_path}: code cells have no copy button"
         lang = page_path.split("/")[1] if page_path.startswith("book/") and page_path.count("/") >= 2 else None
         if lang in LANGS:
             want = {"en": "en", "ko": "ko", "zh": "zh-Hans"}[lang]
