@@ -22,7 +22,7 @@ import numpy as np
 
 from .compare import max_abs_diff, to_numpy
 from .params import RNNParams
-from .tf1 import HParams
+from .tf1 import HParams, check_build_args
 from .validate import as_float_array
 
 
@@ -107,10 +107,7 @@ def build_tf1_rnn(hps: HParams, seed=0) -> TF1RNN:
           (graph seed ``seed``), the biases at zero.
     returns TF1RNN(graph, embed_inputs (N, T, D) placeholder, hs, last_h (N, H), init, weights).
     """
-    if not isinstance(hps, HParams):
-        raise ValueError(f"hps must be a companion.tf1.HParams; got {type(hps).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    check_build_args(hps, seed)
     import tensorflow as tf
 
     v1 = tf.compat.v1

@@ -34,12 +34,14 @@ def _check_params(params):
     return params
 
 
+def _gates(z, H):
+    """The activated gates (i, f, g, o), each (N, H), from pre-activations z (N, 4H)."""
+    return sigmoid(z[:, 0:H]), sigmoid(z[:, H : 2 * H]), np.tanh(z[:, 2 * H : 3 * H]), sigmoid(z[:, 3 * H : 4 * H])
+
+
 def _cell(z, c_prev, H):
     """The gate arithmetic of one step, from pre-activations z (N, 4H)."""
-    i = sigmoid(z[:, 0:H])
-    f = sigmoid(z[:, H : 2 * H])
-    g = np.tanh(z[:, 2 * H : 3 * H])
-    o = sigmoid(z[:, 3 * H : 4 * H])
+    i, f, g, o = _gates(z, H)
     c_t = f * c_prev + i * g
     h_t = o * np.tanh(c_t)
     return h_t, c_t
@@ -132,10 +134,7 @@ class LSTMCache(NamedTuple):
 
 def _cell_with_gates(z, c_prev, H):
     """``_cell`` that also returns the activated gates [i | f | g | o] (N, 4H)."""
-    i = sigmoid(z[:, 0:H])
-    f = sigmoid(z[:, H : 2 * H])
-    g = np.tanh(z[:, 2 * H : 3 * H])
-    o = sigmoid(z[:, 3 * H : 4 * H])
+    i, f, g, o = _gates(z, H)
     c_t = f * c_prev + i * g
     h_t = o * np.tanh(c_t)
     return h_t, c_t, np.concatenate([i, f, g, o], axis=1)

@@ -78,6 +78,14 @@ def _gate_variables(x_size, h_size):
     return x_w, h_w, b
 
 
+def check_build_args(hps, seed):
+    """Refuse anything but an HParams and a non-negative integer seed (graph builders' inputs)."""
+    if not isinstance(hps, HParams):
+        raise ValueError(f"hps must be a companion.tf1.HParams; got {type(hps).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+
+
 def build_tf1_lstm(hps: HParams, seed=0) -> TF1LSTM:
     """Build the hand-unrolled LSTM in a new ``tf.Graph`` (see the module docstring).
 
@@ -85,10 +93,7 @@ def build_tf1_lstm(hps: HParams, seed=0) -> TF1LSTM:
           the biases at zero.
     returns TF1LSTM(graph, embed_inputs (N, T, D) placeholder, hs, last_h (N, H), init).
     """
-    if not isinstance(hps, HParams):
-        raise ValueError(f"hps must be a companion.tf1.HParams; got {type(hps).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    check_build_args(hps, seed)
     import tensorflow as tf
 
     v1 = tf.compat.v1
