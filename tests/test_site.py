@@ -172,6 +172,21 @@ def test_page_renders_offline(browser, server, page_path):
         context.close()
 
 
+def test_long_outputs_fold_and_unfold(browser, server):
+    """The PyTorch RNN chapter prints a long model: its output starts folded and a button unfolds it."""
+    context, page, _, _ = visit(browser, server, "book/en/pytorch-rnn.html")
+    try:
+        buttons = page.locator("button.output-toggle")
+        assert buttons.count() > 0, "no long output got a fold button"
+        out = page.locator("div.cell_output.output-collapsible").first
+        folded = out.evaluate("e => e.clientHeight")
+        buttons.first.click()
+        unfolded = out.evaluate("e => e.clientHeight")
+        assert unfolded > folded, f"unfolding did not grow the output ({folded} -> {unfolded} px)"
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_screenshot_of_first_chapter(browser, server, lang):
     chapters = [e for e in toc_files() if e.startswith(f"book/{lang}/") and resolve(e).suffix == ".ipynb"]
