@@ -92,6 +92,8 @@ def visit(browser, server, page_path):
     """Open a page; return (page, console errors, requests that left localhost)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Generous limits: the page test may share 2 cores with notebook kernels (make test -n 2).
+    page.set_default_timeout(120_000)
     errors, outside = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -105,15 +107,15 @@ def visit(browser, server, page_path):
             r.abort()
 
     page.route("**/*", route)
-    page.goto(f"{server}/{page_path}", wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.goto(f"{server}/{page_path}", wait_until="load", timeout=120_000)
+    page.wait_for_load_state("networkidle", timeout=120_000)
     if page.locator(".math").count():
         # MathJax loads deferred; wait until it has typeset the page (or give up after 20 s).
         try:
             page.wait_for_function(
                 "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
                 " && document.querySelector('mjx-container')",
-                timeout=20_000,
+                timeout=60_000,
             )
         except Exception:
             pass
