@@ -98,6 +98,7 @@ def main(argv=None):
     import matplotlib.pyplot as plt
 
     plot = pathlib.Path(args.plot) if args.plot else out.with_suffix(".png")
+    plot.parent.mkdir(parents=True, exist_ok=True)  # e.g. _build/ on a fresh clone
     label = meta.get("gpu", meta["cpu"]) + f", {args.threads} threads, torch {meta['torch']}"
     try:
         axes = bench.plot_ratios([r for r in rows if r["device"] == args.device] or rows, title=label)
