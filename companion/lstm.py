@@ -34,6 +34,15 @@ def _check_params(params):
     return params
 
 
+def _sequence_inputs(x, p, h0, c0):
+    """Checked x (N, T, D) and initial states h0, c0 (N, H) in x's dtype (zeros where None)."""
+    x = as_float_array("x", x, ("N", "T", ("D", p.D)))
+    N, dtype, H = x.shape[0], x.dtype, p.H
+    h0 = np.zeros((N, H), dtype) if h0 is None else as_float_array("h0", h0, (("N", N), ("H", H)), dtype=dtype)
+    c0 = np.zeros((N, H), dtype) if c0 is None else as_float_array("c0", c0, (("N", N), ("H", H)), dtype=dtype)
+    return x, h0, c0
+
+
 def _gates(z, H):
     """The activated gates (i, f, g, o), each (N, H), from pre-activations z (N, 4H)."""
     return sigmoid(z[:, 0:H]), sigmoid(z[:, H : 2 * H]), np.tanh(z[:, 2 * H : 3 * H]), sigmoid(z[:, 3 * H : 4 * H])
@@ -75,11 +84,9 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     all in the dtype of x.
     """
     p = _check_params(params)
-    x = as_float_array("x", x, ("N", "T", ("D", p.D)))
+    x, h, c = _sequence_inputs(x, p, h0, c0)
     N, T, _ = x.shape
     dtype, H = x.dtype, p.H
-    h = np.zeros((N, H), dtype) if h0 is None else as_float_array("h0", h0, (("N", N), ("H", H)), dtype=dtype)
-    c = np.zeros((N, H), dtype) if c0 is None else as_float_array("c0", c0, (("N", N), ("H", H)), dtype=dtype)
     W_x, W_h, b = (a.astype(dtype) for a in (p.W_x, p.W_h, p.b))
     hs = np.empty((N, T, H), dtype=dtype)
     for t in range(T):
@@ -201,11 +208,9 @@ def lstm_forward_with_cache(x, params: LSTMParams, h0=None, c0=None):
     ``lstm_forward``'s; cache an LSTMCache
     """
     p = _check_params(params)
-    x = as_float_array("x", x, ("N", "T", ("D", p.D)))
+    x, h0, c0 = _sequence_inputs(x, p, h0, c0)
     N, T, _ = x.shape
     dtype, H = x.dtype, p.H
-    h0 = np.zeros((N, H), dtype) if h0 is None else as_float_array("h0", h0, (("N", N), ("H", H)), dtype=dtype)
-    c0 = np.zeros((N, H), dtype) if c0 is None else as_float_array("c0", c0, (("N", N), ("H", H)), dtype=dtype)
     p = p.astype(dtype)
     hs, cs = np.empty((N, T, H), dtype), np.empty((N, T, H), dtype)
     gates = np.empty((N, T, 4 * H), dtype)
