@@ -27,8 +27,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# The book renders the stored outputs that nbval checks. EXECUTE=1 runs every
+# notebook again during the build (a config copy with execute_notebooks: force).
+EXECUTE ?=
+BOOK_CONFIG = $(if $(EXECUTE),--config _build/_config_execute.yml,)
+
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+ifneq ($(EXECUTE),)
+	@mkdir -p _build
+	sed 's/^  execute_notebooks: .*/  execute_notebooks: force/' _config.yml > _build/_config_execute.yml
+endif
+	$(BIN)/jupyter-book build . -W -n --keep-going $(BOOK_CONFIG)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
