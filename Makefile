@@ -1,14 +1,16 @@
 # Two commands on a fresh machine:  `make book`  and  `make test`.
-# Both create .venv (Python 3.11) and install requirements.txt on first use.
+# Both create .venv (Python 3.11) and install the exact lock, requirements.lock,
+# on first use (requirements.txt is the human list of ranges; `make lock`).
 
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?=
-JOBS   ?= 2
+JOBS   ?= auto
 
-.PHONY: help venv book test unit site-test bench execute clean
+.PHONY: help venv book test unit site-test bench execute lab lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every notebook)"
@@ -17,12 +19,16 @@ help:
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
+	@echo "make lab      open JupyterLab on the book with the project's kernel"
+	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions)"
+	@echo "make test-latest  the newest releases inside requirements.txt's ranges, all tests"
+	@echo "make wheel-test   build a wheel, install it in a fresh venv, NumPy-only unit tests"
 	@echo "make clean    remove _build"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade --quiet pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -54,7 +60,28 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
 
 execute: $(STAMP)
-	$(BIN)/python tests/nbtools.py execute $(NB)
+	$(BIN)/python tools/nbtools.py execute $(NB)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=book $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+lock:
+	PYTHON=$(PYTHON) bash tools/lock.sh
+
+# A fresh venv with the newest releases that requirements.txt allows, then every
+# test: a new numpy, keras or matplotlib that breaks the book shows up here first.
+test-latest:
+	rm -rf _build/latest-venv
+	$(PYTHON) -m venv _build/latest-venv
+	_build/latest-venv/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements.txt
+	_build/latest-venv/bin/python -m pip freeze --exclude-editable > _build/latest-versions.txt
+	diff <(grep -v '^#' requirements.lock) _build/latest-versions.txt || true
+	_build/latest-venv/bin/python -m pytest --nbval -n $(JOBS) --dist loadscope
+
+# The package as users get it: a wheel (not editable) in a fresh venv, every
+# module imported, and the unit tests that need nothing but NumPy.
+wheel-test: $(STAMP)
+	bash tools/wheel_test.sh $(BIN)/python
 
 clean:
 	rm -rf _build

@@ -1,5 +1,11 @@
 """pytest settings shared by the unit tests and nbval's notebook items."""
 import os
+import pathlib
+import sys
+
+# tools/nbtools.py (`make execute`) holds the notebook helpers test_book and
+# test_site share with it.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tools"))
 
 # Before any test imports TensorFlow (the notebooks set these themselves).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 import pytest
 
@@ -151,3 +152,87 @@ def test_translations_use_the_glossary_terms(lang):
             if wrong in text:
                 problems.append(f"{rel(path)}: '{wrong}' (the glossary says '{right}')")
     assert not problems, "terms that differ from the glossary:\n" + "\n".join(problems)
+
+
+def test_editions_have_the_same_cell_sequence():
+    """A dropped or added paragraph shows: the same markdown/code cell sequence in every edition."""
+    problems = []
+    for name in CHAPTERS:
+        kinds = {lang: [c["cell_type"] for c in load(ROOT / "book" / lang / name)["cells"]] for lang in LANGS}
+        for lang in LANGS[1:]:
+            if kinds[lang] != kinds["en"]:
+                k = next((i for i, (a, b) in enumerate(zip(kinds["en"], kinds[lang])) if a != b), None)
+                k = min(len(kinds["en"]), len(kinds[lang])) if k is None else k
+                problems.append(
+                    f"{lang}/{name}: cell {k + 1} is {kinds[lang][k] if k < len(kinds[lang]) else 'missing'}, "
+                    f"en has {kinds['en'][k] if k < len(kinds['en']) else 'nothing'} "
+                    f"({len(kinds[lang])} cells vs {len(kinds['en'])})"
+                )
+    assert not problems, "editions differ in their cell sequence:\n" + "\n".join(problems)
+
+
+CODE_COLUMNS = 79
+
+
+def display_width(line: str) -> int:
+    """Columns a line takes in a monospaced font: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_code_fits_the_column(path):
+    """Code cells fit the rendered column (about 80 characters) in every edition."""
+    wide = []
+    for k, cell in enumerate((c for c in load(path)["cells"] if c["cell_type"] == "code"), start=1):
+        for n, line in enumerate("".join(cell["source"]).splitlines(), start=1):
+            if display_width(line) > CODE_COLUMNS:
+                wide.append(f"code cell {k}, line {n}: {display_width(line)} columns: {line.strip()[:60]}")
+    assert not wide, f"{rel(path)}: lines wider than {CODE_COLUMNS} columns:\n" + "\n".join(wide)
+
+
+# A stored output must not show where the notebook was run: home folders,
+# checkouts, virtual environments, kernels' temporary files.
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|home|root|tmp|Users|usr|opt|var|private)/[\w.\-/]+")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_stored_outputs_show_no_machine_paths(path):
+    found = []
+    for k, cell in enumerate(load(path)["cells"], start=1):
+        for out in cell.get("outputs", []):
+            texts = []
+            if out["output_type"] == "stream":
+                texts.append("".join(out["text"]))
+            elif out["output_type"] == "error":
+                texts += [out["evalue"], *out["traceback"]]
+            else:
+                for mime, value in out.get("data", {}).items():
+                    if mime.startswith("text/"):
+                        texts.append("".join(value) if isinstance(value, list) else value)
+            for text in texts:
+                text = ANSI.sub("", text)
+                found += [f"cell {k}: {m}" for m in MACHINE_PATH.findall(text)]
+    assert not found, f"{rel(path)}: stored outputs show machine paths (re-run `make execute`):\n" + "\n".join(
+        found[:10]
+    )
+
+
+def _prints(source: str) -> bool:
+    """Does the cell print at top level (not only inside a def or class)?"""
+    return any(re.match(r"print\(", line) for line in source.splitlines())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_a_cell_that_prints_shows_something(path):
+    """A cell that calls print() at top level has visible output (a blank cell hides a bug)."""
+    blank = []
+    for k, cell in enumerate((c for c in load(path)["cells"] if c["cell_type"] == "code"), start=1):
+        if not _prints("".join(cell["source"])):
+            continue
+        text = "".join(
+            "".join(o["text"]) for o in cell.get("outputs", []) if o["output_type"] == "stream"
+        ) + "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", []))
+        if not text.strip() and not any(o["output_type"] == "error" for o in cell.get("outputs", [])):
+            blank.append(f"code cell {k}")
+    assert not blank, f"{rel(path)}: cells that print show nothing: {blank}"

@@ -1,11 +1,15 @@
-"""Notebook helpers shared by `make execute` and tests/test_book.py.
+"""`make execute`: re-run the book's notebooks and save them clean.
 
 Run as a script to re-execute notebooks in place with the settings the tests
 use (fresh kernel in the notebook's folder, counts 1, 2, 3...) and to save
-them clean (only kernelspec/language metadata, only `tags` on cells):
+them clean (only kernelspec/language metadata, only `tags` on cells, no
+machine paths in tracebacks):
 
-    python tests/nbtools.py execute book/en/rnn-from-equations.ipynb ...
-    python tests/nbtools.py execute            # every notebook in the toc
+    python tools/nbtools.py execute book/en/rnn-from-equations.ipynb ...
+    python tools/nbtools.py execute            # every notebook in the toc
+
+tests/test_book.py imports the same helpers (tests/conftest.py puts tools/
+on the path), so the tests and the saved notebooks agree on what "clean" is.
 """
 from __future__ import annotations
 
@@ -107,6 +111,22 @@ def coalesce_streams(outputs):
     return merged
 
 
+# Absolute paths a traceback shows, replaced by what a reader on any machine
+# recognises: the installed package's place, or the repository-relative file.
+_PATHS = [
+    (re.compile(r"(?:/[^\s:'\"()\x1b]+)+/site-packages/"), "…/site-packages/"),
+    (re.compile(r"(?:/[^\s:'\"()\x1b]+)+/lib/python3\.\d+/"), "…/lib/python3/"),
+    (re.compile(r"/tmp/ipykernel_\d+/\d+\.py"), "<cell>"),
+]
+
+
+def sanitize_paths(text: str) -> str:
+    """``text`` without the absolute paths of the machine that ran it."""
+    for pattern, replacement in _PATHS:
+        text = pattern.sub(replacement, text)
+    return text.replace(str(ROOT) + "/", "")
+
+
 def clean(nb):
     """Drop stray metadata in place: keep kernelspec/language_info and cell tags only."""
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
@@ -114,6 +134,10 @@ def clean(nb):
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in ALLOWED_CELL_METADATA}
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
+            for out in cell.outputs:
+                if out["output_type"] == "error":
+                    out["traceback"] = [sanitize_paths(line) for line in out["traceback"]]
+                    out["evalue"] = sanitize_paths(out["evalue"])
             for out in cell.get("outputs", []):
                 if "metadata" in out and out["output_type"] in ("display_data", "execute_result"):
                     out["metadata"] = {}

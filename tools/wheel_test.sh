@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make wheel-test`: the package as a user installs it. Build a wheel (not an
+# editable install), install it into a fresh venv with NumPy and the test tools
+# only, import every module that needs nothing else, and run the unit tests that
+# need only NumPy against that install (from a copy of tests/, away from the
+# source tree, so `import companion` cannot pick up the checkout).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${1:-python3}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$PY" -m pip wheel --quiet --no-deps --no-build-isolation -w "$tmp/dist" .
+python3 -m venv "$tmp/venv"
+pins=$(grep -iE '^(numpy|pytest|hypothesis|iniconfig|pluggy|packaging|attrs|sortedcontainers)==' requirements.lock)
+"$tmp/venv/bin/python" -m pip install --quiet $pins "$tmp"/dist/companion-*.whl
+cp -r tests "$tmp/tests"
+cd "$tmp"
+"$tmp/venv/bin/python" - <<'PY'
+import importlib, pkgutil, sys
+import companion
+assert "site-packages" in companion.__file__, companion.__file__
+found, skipped = [], []
+for info in pkgutil.walk_packages(companion.__path__, "companion."):
+    try:
+        importlib.import_module(info.name)
+        found.append(info.name)
+    except ModuleNotFoundError as e:
+        if e.name.split(".")[0] in ("torch", "tensorflow", "keras", "matplotlib", "threadpoolctl"):
+            skipped.append(f"{info.name} (needs {e.name.split('.')[0]})")
+        else:
+            raise
+print(f"wheel: imported {len(found)} modules:", ", ".join(found))
+print(f"wheel: {len(skipped)} modules need a framework:", ", ".join(skipped))
+for sub in ("companion.convert", "companion.bench"):
+    assert any(m == sub or m.startswith(sub + ".") for m in found + [s.split()[0] for s in skipped]), sub
+PY
+# Unit tests that need only NumPy: the files whose framework tests skip cleanly.
+"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider -o addopts="" -o filterwarnings="ignore::DeprecationWarning" \
+  --rootdir "$tmp" tests --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_lab.py
