@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import validate
 from .validate import as_float_array, positive_int
 
 
@@ -28,8 +29,7 @@ def zeroed_sequences(dtype=np.float32):
 def random_sequences(N, T, D, rng, dtype=np.float64):
     """Standard-normal inputs of shape (N, T, D), drawn from ``rng``."""
     N, T, D = (positive_int(k, v) for k, v in (("N", N), ("T", T), ("D", D)))
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
+    rng = validate.rng(rng)
     return rng.standard_normal((N, T, D)).astype(dtype)
 
 
@@ -43,13 +43,10 @@ def noisy_sine(n_steps, rng, period=40.0, amplitude=1.0, noise=0.1, dtype=np.flo
     n_steps = positive_int("n_steps", n_steps)
     if n_steps < 2:
         raise ValueError(f"n_steps must be at least 2 to make a series; got {n_steps}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
-    for name, value, low in (("period", period, None), ("amplitude", amplitude, 0), ("noise", noise, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
-            raise ValueError(f"{name} must be a finite number; got {value!r}")
-        if (low is None and value <= 0) or (low is not None and value < low):
-            raise ValueError(f"{name} must be {'positive' if low is None else 'non-negative'}; got {value}")
+    rng = validate.rng(rng)
+    period = validate.positive_number("period", period)
+    amplitude = validate.non_negative_number("amplitude", amplitude)
+    noise = validate.non_negative_number("noise", noise)
     t = np.arange(n_steps)
     clean = amplitude * np.sin(2 * np.pi * t / period)
     return (clean + noise * rng.standard_normal(n_steps)).astype(dtype)

@@ -9,38 +9,49 @@ The error of this estimate is of order eps**2 (truncation) plus
 (machine epsilon * |L|) / eps (rounding): with float64 and eps = 1e-6 both are
 far below 1e-7, with float32 they are not, so the check insists on float64.
 
-Gradients are plain arrays (any shape) or RNNParams / LSTMParams holding one
-gradient array per weight.
+The point x is a float64 array or a parameter container (RNNParams,
+LSTMParams); gradients are arrays or the matching gradient containers
+(RNNGrads, LSTMGrads of companion.grads), which hold one array per weight.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from .params import LSTMParams, RNNParams
+from .grads import GRADS_FOR, Grads
+from .validate import non_negative_number, positive_number
 
-_PARAMS = (RNNParams, LSTMParams)
 
 
-def _positive(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a positive number; got {value!r}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive number; got {value!r}")
-    return float(value)
+def _is_params(value) -> bool:
+    return type(value) in GRADS_FOR
 
 
 def _arrays(name, value):
-    """{name: array} for an ndarray or an RNNParams / LSTMParams."""
-    if isinstance(value, _PARAMS):
+    """{name: array} for an ndarray, a parameter or a gradient container."""
+    if _is_params(value) or isinstance(value, Grads):
         return value.as_dict()
     if isinstance(value, np.ndarray):
         return {name: value}
-    raise ValueError(f"{name} must be a NumPy array, an RNNParams or an LSTMParams; got {type(value).__name__}")
+    raise ValueError(
+        f"{name} must be a NumPy array, a parameter container (RNNParams, "
+        f"LSTMParams) or a gradient container (RNNGrads, LSTMGrads); "
+        f"got {type(value).__name__}"
+    )
 
 
 def _rebuild(like, arrays):
-    """An object of the same kind as ``like`` holding ``arrays``."""
-    return type(like)(**arrays) if isinstance(like, _PARAMS) else arrays[next(iter(arrays))]
+    """An object of the same kind as ``like`` holding ``arrays`` (no dh/dc)."""
+    if _is_params(like) or isinstance(like, Grads):
+        return type(like)(*arrays.values())
+    return arrays[next(iter(arrays))]
+
+
+def _grads_of(x, arrays):
+    """The gradient container for the point x (or an array for an array)."""
+    if _is_params(x):
+        return GRADS_FOR[type(x)](*arrays.values())
+    return arrays[next(iter(arrays))]
 
 
 def _scalar(f, value):
@@ -59,12 +70,13 @@ def numerical_gradient(f, x, eps=1e-6):
     f:   callable taking an object like ``x`` and returning a real scalar, L = f(x)
     x:   float64 ndarray of any shape, or an RNNParams / LSTMParams of float64 arrays
     eps: step size (default 1e-6)
-    returns dL/dx of the same kind and shapes as x (an array, or an RNNParams /
-    LSTMParams of gradients). f is called 2 * (number of entries) times; x is not changed.
+    returns dL/dx: an array of x's shape, or for parameters the matching
+    gradient container (RNNGrads, LSTMGrads). f is called 2 * (number of
+    entries) times; x is not changed.
     """
     if not callable(f):
         raise ValueError(f"f must be a callable returning the loss; got {type(f).__name__}")
-    eps = _positive("eps", eps)
+    eps = positive_number("eps", eps)
     arrays = _arrays("x", x)
     for name, a in arrays.items():
         if a.dtype != np.float64:
@@ -85,14 +97,14 @@ def numerical_gradient(f, x, eps=1e-6):
             minus = _scalar(f, _rebuild(x, work))
             a[k] = old
             grads[name][k] = (plus - minus) / (2 * eps)
-    return _rebuild(x, grads)
+    return _grads_of(x, grads)
 
 
 def relative_error(a, b):
     """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), 0 when both are 0.
 
-    a, b: arrays of one shape, or two RNNParams / two LSTMParams (all entries
-    together). Unlike an entry-by-entry ratio, this stays meaningful where a
+    a, b: arrays of one shape, or two gradient containers of one kind (all
+    entries together; dh / dc are not compared). Unlike an entry-by-entry ratio, this stays meaningful where a
     true gradient entry is (nearly) zero. Returns a float in [0, 1].
     """
     da, db = _arrays("a", a), _arrays("b", b)
@@ -120,9 +132,8 @@ def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
     Returns a printable line that does not vary by machine,
     "name: relative error < 1e-07"; raises AssertionError with the error otherwise.
     """
-    tol = _positive("tol", tol)
-    if isinstance(atol, bool) or not isinstance(atol, (int, float)) or not atol >= 0:
-        raise ValueError(f"atol must be a number >= 0; got {atol!r}")
+    tol = positive_number("tol", tol)
+    atol = non_negative_number("atol", atol)
     numeric = numerical_gradient(f, x, eps)
     err = relative_error(analytic, numeric)
     if not err < tol:
@@ -138,7 +149,9 @@ def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
 def grad_norm(grads):
     """The global L2 norm of a set of gradients: sqrt(sum of every entry squared).
 
-    grads: an ndarray, an RNNParams / LSTMParams, or a list/tuple of ndarrays.
+    grads: an ndarray, a gradient container (RNNGrads, LSTMGrads; its
+    parameter gradients, not dh / dc), or a list/tuple of ndarrays.
+    NaN or infinite entries give a NaN or infinite norm.
     """
     arrays = list(grads) if isinstance(grads, (list, tuple)) else list(_arrays("grads", grads).values())
     if not arrays:
@@ -158,13 +171,15 @@ def clip_grad_norm(grads, max_norm, eps=1e-6):
     g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every entry
     of every array (``grad_norm``); the same rule as torch.nn.utils.clip_grad_norm_.
     The direction of the gradient is kept; only its length shrinks.
-    grads: an ndarray, an RNNParams / LSTMParams, or a list/tuple of ndarrays
+    grads: an ndarray, a gradient container (RNNGrads, LSTMGrads), or a
+    list/tuple of ndarrays
     max_norm: positive number
-    returns (clipped, norm): clipped of the same kind, shapes and dtypes as grads
-    (new arrays; the input is not changed), norm the global norm before clipping.
+    returns (clipped, norm): clipped of the same kind, shapes and dtypes as
+    grads (new arrays, without dh / dc; the input is not changed), norm the
+    global norm before clipping.
     """
-    max_norm = _positive("max_norm", max_norm)
-    eps = _positive("eps", eps)
+    max_norm = positive_number("max_norm", max_norm)
+    eps = positive_number("eps", eps)
     norm = grad_norm(grads)
     if not np.isfinite(norm):
         raise ValueError("grads contain NaN or infinite values; clipping cannot repair them")

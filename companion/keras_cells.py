@@ -11,9 +11,7 @@ Correct cells (the book's row-vector convention):
                c~ = tanh([h, x] w_c + b_c), o = sigma([h, x] w_o + b_o),
                c_t = f * c_{t-1} + i * c~, h_t = o * tanh(c_t); states [h_t, c_t]
 
-The post's versions, kept for the errata and their tests:
-    S1BuggyRNNCell:  returns the read-out y_t as the new state instead of h_t
-    S1BuggyLSTMCell: one of the post's four LSTM bugs at a time (see LSTM_BUGS)
+The post's versions with its bugs live in ``companion.errata``.
 """
 from __future__ import annotations
 
@@ -22,10 +20,8 @@ import numpy as np
 from keras import ops
 
 from .params import GATES, LSTMParams, RNNParams
-from .validate import one_of, positive_int
+from .validate import instance_of, positive_int
 
-#: the LSTM bugs of the post, each switched on alone in S1BuggyLSTMCell
-LSTM_BUGS = ("weight_shape", "reversed_dot", "bare_b_o", "state_size")
 _CELL_GATES = ("f", "i", "c", "o")  # the post's order; its 'c' is the book's candidate g
 
 
@@ -58,11 +54,13 @@ class RNNCell(keras.layers.Layer):
             self.W_hy = self.add_weight(shape=(H, H), initializer=_uniform(H), name="W_hy")
             self.b_y = self.add_weight(shape=(H,), initializer="zeros", name="b_y")
 
+    # shown in: keras-custom-cells
     def _step(self, x_t, h_prev):
         h = ops.tanh(ops.matmul(x_t, self.W_xh) + ops.matmul(h_prev, self.W_hh) + self.b_h)  # (N, H)
         y = ops.matmul(h, self.W_hy) + self.b_y if self.readout else h  # (N, H)
         return h, y
 
+    # shown in: keras-custom-cells
     def call(self, inputs, states, training=False):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
         h, y = self._step(inputs, h_prev)
@@ -70,8 +68,7 @@ class RNNCell(keras.layers.Layer):
 
     def load_params(self, params: RNNParams, W_hy=None, b_y=None):
         """Set W_xh, W_hh, b_h from RNNParams (and W_hy (H, H), b_y (H,) if readout)."""
-        if not isinstance(params, RNNParams):
-            raise ValueError(f"params must be an RNNParams; got {type(params).__name__}")
+        instance_of("params", params, RNNParams)
         if not self.built or self.W_xh.shape != params.W_xh.shape:
             got = tuple(self.W_xh.shape) if self.built else "an unbuilt cell"
             raise ValueError(f"params have W_xh of shape {params.W_xh.shape}; the cell has {got} (build it first)")
@@ -82,23 +79,6 @@ class RNNCell(keras.layers.Layer):
             values += [W_hy, b_y]
         self.set_weights([np.asarray(v, dtype="float32") for v in values])
         return self
-
-
-class S1BuggyRNNCell(RNNCell):
-    """The post's RNN cell as written: it returns the read-out y_t as the new state.
-
-    So the next step computes tanh(x_t W_xh + y_{t-1} W_hh + b_h): the recurrence
-    is fed y, not h. Shapes still fit (W_hy is (H, H)), so nothing fails; the
-    numbers are simply wrong.
-    """
-
-    def __init__(self, units, **kwargs):
-        super().__init__(units, readout=True, **kwargs)
-
-    def call(self, inputs, states, training=False):
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        h, y = self._step(inputs, h_prev)
-        return y, [y]  # BUG: y instead of h
 
 
 class LSTMCell(keras.layers.Layer):
@@ -115,30 +95,22 @@ class LSTMCell(keras.layers.Layer):
         self.state_size = [self.units, self.units]  # two states: h and c
         self.output_size = self.units
 
-    def _weight_rows(self, input_dim):
-        return self.units + input_dim  # rows of w_*: the length of [h_prev, x_t]
-
     def build(self, input_shape):
-        rows, H = self._weight_rows(input_shape[-1]), self.units
+        rows, H = self.units + input_shape[-1], self.units  # rows: the length of [h_prev, x_t]
         for g in _CELL_GATES:
             setattr(self, f"w_{g}", self.add_weight(shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"))
         for g in _CELL_GATES:
             setattr(self, f"b_{g}", self.add_weight(shape=(H,), initializer="zeros", name=f"b_{g}"))
 
-    def _gate(self, hx, w, b):
-        return ops.matmul(hx, w) + b  # (N, H + D) @ (H + D, H) -> (N, H)
-
-    def _output_gate(self, hx):
-        return ops.sigmoid(self._gate(hx, self.w_o, self.b_o))
-
+    # shown in: keras-custom-cells
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states  # two states: [h, c]
         hx = ops.concatenate([h_prev, inputs], axis=-1)  # (N, H + D)
-        f = ops.sigmoid(self._gate(hx, self.w_f, self.b_f))
-        i = ops.sigmoid(self._gate(hx, self.w_i, self.b_i))
-        c_tilde = ops.tanh(self._gate(hx, self.w_c, self.b_c))
+        f = ops.sigmoid(ops.matmul(hx, self.w_f) + self.b_f)  # (N, H + D) @ (H + D, H)
+        i = ops.sigmoid(ops.matmul(hx, self.w_i) + self.b_i)
+        c_tilde = ops.tanh(ops.matmul(hx, self.w_c) + self.b_c)
         c = f * c_prev + i * c_tilde
-        o = self._output_gate(hx)
+        o = ops.sigmoid(ops.matmul(hx, self.w_o) + self.b_o)
         h = o * ops.tanh(c)
         return h, [h, c]
 
@@ -147,8 +119,7 @@ class LSTMCell(keras.layers.Layer):
 
         w_f = [W_h^(f); W_x^(f)] stacked row-wise, (H + D, H); likewise i, c (= g), o.
         """
-        if not isinstance(params, LSTMParams):
-            raise ValueError(f"params must be an LSTMParams; got {type(params).__name__}")
+        instance_of("params", params, LSTMParams)
         if not self.built or tuple(self.w_f.shape) != (params.H + params.D, params.H):
             got = tuple(self.w_f.shape) if self.built else "an unbuilt cell"
             raise ValueError(
@@ -171,35 +142,3 @@ class LSTMCell(keras.layers.Layer):
             w = np.asarray(getattr(self, f"w_{g}").numpy())
             blocks["g" if g == "c" else g] = (w[H:], w[:H], np.asarray(getattr(self, f"b_{g}").numpy()))
         return LSTMParams(*(np.concatenate([blocks[k][j] for k in GATES], axis=-1) for j in range(3)))
-
-
-class S1BuggyLSTMCell(LSTMCell):
-    """The post's LSTM cell with exactly one of its bugs switched on.
-
-    bug, one of LSTM_BUGS:
-      'weight_shape': gate weights of (2 * input_dim, units), right only when input_dim == units
-      'reversed_dot': K.dot(w, [h, x]) instead of K.dot([h, x], w)
-      'bare_b_o':     the output gate uses ``b_o`` instead of ``self.b_o`` (a NameError)
-      'state_size':   state_size = units although the cell carries two states
-    """
-
-    def __init__(self, units, bug, **kwargs):
-        super().__init__(units, **kwargs)
-        self.bug = one_of("bug", bug, LSTM_BUGS)
-        if bug == "state_size":
-            self.state_size = self.units  # BUG: one state declared, two used
-
-    def _weight_rows(self, input_dim):
-        if self.bug == "weight_shape":
-            return 2 * input_dim  # BUG: equals units + input_dim only when input_dim == units
-        return super()._weight_rows(input_dim)
-
-    def _gate(self, hx, w, b):
-        if self.bug == "reversed_dot":
-            return ops.dot(w, hx) + b  # BUG: operands reversed
-        return super()._gate(hx, w, b)
-
-    def _output_gate(self, hx):
-        if self.bug == "bare_b_o":
-            return ops.sigmoid(self._gate(hx, self.w_o, b_o))  # noqa: F821  BUG: b_o is not defined here
-        return super()._output_gate(hx)

@@ -17,21 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validate import one_of, positive_int
+from . import validate
+from .validate import one_of, positive_int, positive_number
 
-CELLS = ("rnn", "lstm")
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
-    return rng
-
-
-def _positive_float(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number; got {value!r}")
-    return float(value)
+#: cell name -> the torch.nn layer class that runs it (a new cell adds one)
+CELLS = {"rnn": "RNN", "lstm": "LSTM"}
 
 
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
@@ -44,8 +34,8 @@ def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
     n, k, C = positive_int("n", n), positive_int("k", k), positive_int("n_classes", n_classes)
     if C < 2:
         raise ValueError(f"n_classes must be at least 2; got {C}")
-    noise = _positive_float("noise", noise)
-    rng = _check_rng(rng)
+    noise = positive_number("noise", noise)
+    rng = validate.rng(rng)
     y = rng.integers(0, C, size=n)
     X = np.zeros((n, k + 1, C + 1), dtype=dtype)
     X[:, 1:, :C] = noise * rng.standard_normal((n, k, C))  # distractors on the class features
@@ -55,9 +45,7 @@ def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
 
 
 def _check_data(X, y):
-    X = np.asarray(X)
-    if X.ndim != 3 or not np.issubdtype(X.dtype, np.floating):
-        raise ValueError(f"X must be a float array of shape (N, T, D); got {X.dtype} {X.shape}")
+    X = validate.as_float_array("X", X, ("N", "T", "D"))
     y = np.asarray(y)
     if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"y must be an int array of shape (N={X.shape[0]},); got {y.dtype} {y.shape}")
@@ -75,7 +63,7 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
     import torch
     from torch import nn
 
-    cell = one_of("cell", cell, CELLS)
+    cell = one_of("cell", cell, tuple(CELLS))
     D, H, C = (positive_int(n, v) for n, v in (("input_size", input_size), ("hidden_size", hidden_size), ("n_classes", n_classes)))
     if forget_bias is not None and cell == "rnn":
         raise ValueError("forget_bias is for cell='lstm'; the vanilla RNN has no forget gate")
@@ -83,7 +71,7 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
     class RecallModel(nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = (nn.RNN if cell == "rnn" else nn.LSTM)(D, H, batch_first=True)
+            self.rnn = getattr(nn, CELLS[cell])(D, H, batch_first=True)
             self.head = nn.Linear(H, C)
 
         def forward(self, x):
@@ -112,9 +100,8 @@ def train_recall(cell, X, y, hidden_size=16, steps=300, batch_size=32, lr=0.01, 
 
     X, y = _check_data(X, y)
     steps, batch_size = positive_int("steps", steps), positive_int("batch_size", batch_size)
-    lr = _positive_float("lr", lr)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    lr = positive_number("lr", lr)
+    seed = validate.seed(seed)
     C = max(int(y.max()) + 1, 2)
     torch.manual_seed(int(seed))
     model = recall_model(cell, X.shape[2], hidden_size, C, forget_bias).double()

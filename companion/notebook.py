@@ -1,4 +1,4 @@
-"""One-call set-up for every chapter: seeds, print precision, quiet TensorFlow.
+"""One-call set-up for every chapter: seeds, print precision, quiet TensorFlow, fixed widths.
 
 The first code cell of each notebook is ``rng = companion.setup_notebook(...)``.
 ``seed_everything`` is called again right before a model is built, because
@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .validate import one_of
+from . import validate
 
 FRAMEWORKS = ("tensorflow", "torch")
 
@@ -21,6 +21,10 @@ FRAMEWORKS = ("tensorflow", "torch")
 # and oneDNN off removes both a per-machine log line and a source of run-to-run
 # numerical differences.
 _TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+# What a library reads to size its text output: fixed, so that a chapter's
+# outputs do not depend on the reader's terminal (tqdm, rich, shutil).
+_TERMINAL_ENV = {"COLUMNS": "80", "LINES": "24"}
 
 
 def quiet_tensorflow():
@@ -35,9 +39,7 @@ def seed_everything(seed=0):
     again at 'lstm', 'dense', ... and printed summaries do not depend on what
     ran before. Returns ``numpy.random.default_rng(seed)``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    seed = int(seed)
+    seed = validate.seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     if "keras" in sys.modules or "tensorflow" in sys.modules:
@@ -55,17 +57,26 @@ def seed_everything(seed=0):
     return np.random.default_rng(seed)
 
 
-def setup_notebook(seed=0, frameworks=()):
+def setup_notebook(seed=0, frameworks=(), torch_threads=None):
     """Prepare a chapter's kernel and return a seeded ``numpy.random.Generator``.
 
     seed: int; frameworks: names from ("tensorflow", "torch") to import and
-    seed now (TensorFlow is made quiet and deterministic first). Also sets
-    NumPy's print precision to 4 digits and the book's matplotlib defaults.
+    seed now (TensorFlow is made quiet and deterministic first).
+    torch_threads: None to leave PyTorch's thread count alone, or a number,
+    e.g. 1 for chapters with small matrices, so that results do not depend
+    on the core count (needs "torch" in frameworks).
+    Also fixes the terminal width the kernel reports (COLUMNS=80), NumPy's
+    print precision (4 digits) and the book's matplotlib defaults.
     """
     if isinstance(frameworks, str):
         frameworks = (frameworks,)
     for name in frameworks:
-        one_of("frameworks item", name, FRAMEWORKS)
+        validate.one_of("frameworks item", name, FRAMEWORKS)
+    if torch_threads is not None:
+        torch_threads = validate.positive_int("torch_threads", torch_threads)
+        if "torch" not in frameworks:
+            raise ValueError('torch_threads needs "torch" in frameworks')
+    os.environ.update(_TERMINAL_ENV)
     quiet_tensorflow()
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -75,7 +86,10 @@ def setup_notebook(seed=0, frameworks=()):
 
         tf.get_logger().setLevel("ERROR")
     if "torch" in frameworks:
-        import torch  # noqa: F401
+        import torch
+
+        if torch_threads is not None:
+            torch.set_num_threads(torch_threads)
     np.set_printoptions(precision=4, suppress=True, linewidth=88)
     _matplotlib_defaults()
     return seed_everything(seed)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import validate
 from .validate import as_float_array, positive_int
 
 GATES = ("i", "f", "g", "o")
@@ -17,14 +18,6 @@ GATES = ("i", "f", "g", "o")
 
 def _uniform(rng, shape, scale, dtype):
     return rng.uniform(-scale, scale, size=shape).astype(dtype)
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"rng must be a numpy.random.Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}"
-        )
-    return rng
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,14 +54,17 @@ class RNNParams:
 
     @classmethod
     def random(cls, D, H, rng, scale=None, dtype=np.float64) -> "RNNParams":
-        """Seeded random parameters, uniform in [-scale, scale].
+        """Seeded random parameters, every entry uniform in [-scale, scale].
 
-        The default scale 1/sqrt(H) is what Keras' and PyTorch's RNNs use for
-        every weight; the bias is drawn too, so that tests see non-zero biases.
+        D, H: input and hidden size; rng: numpy.random.Generator.
+        The default scale 1/sqrt(H) is PyTorch's initial range for every
+        weight and bias of nn.RNN. Keras 3 initialises differently: a
+        Glorot-uniform kernel, an orthogonal recurrent kernel and a zero
+        bias. The bias is drawn here too, so that tests see non-zero biases.
         """
         D, H = positive_int("D", D), positive_int("H", H)
-        rng = _check_rng(rng)
-        s = 1.0 / np.sqrt(H) if scale is None else float(scale)
+        rng = validate.rng(rng)
+        s = 1.0 / np.sqrt(H) if scale is None else validate.positive_number("scale", scale)
         return cls(_uniform(rng, (D, H), s, dtype), _uniform(rng, (H, H), s, dtype), _uniform(rng, (H,), s, dtype))
 
     def astype(self, dtype) -> "RNNParams":
@@ -115,10 +111,15 @@ class LSTMParams:
 
     @classmethod
     def random(cls, D, H, rng, scale=None, dtype=np.float64) -> "LSTMParams":
-        """Seeded random parameters, uniform in [-scale, scale] (default 1/sqrt(H))."""
+        """Seeded random parameters, every entry uniform in [-scale, scale].
+
+        The default scale 1/sqrt(H) is PyTorch's initial range for nn.LSTM.
+        Keras 3 uses a Glorot-uniform kernel, an orthogonal recurrent kernel
+        and a zero bias with the forget gate's block at 1 (unit_forget_bias).
+        """
         D, H = positive_int("D", D), positive_int("H", H)
-        rng = _check_rng(rng)
-        s = 1.0 / np.sqrt(H) if scale is None else float(scale)
+        rng = validate.rng(rng)
+        s = 1.0 / np.sqrt(H) if scale is None else validate.positive_number("scale", scale)
         return cls(
             _uniform(rng, (D, 4 * H), s, dtype), _uniform(rng, (H, 4 * H), s, dtype), _uniform(rng, (4 * H,), s, dtype)
         )
@@ -129,8 +130,7 @@ class LSTMParams:
 
     def gate(self, name: str):
         """One gate's slice ``(W_x[:, k], W_h[:, k], b[k])`` for name in 'i', 'f', 'g', 'o'."""
-        if name not in GATES:
-            raise ValueError(f"name must be one of 'i', 'f', 'g', 'o'; got {name!r}")
+        validate.one_of("name", name, GATES)
         H = self.H
         k = GATES.index(name)
         cols = slice(k * H, (k + 1) * H)

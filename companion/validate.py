@@ -1,10 +1,15 @@
-"""Input checks shared by every public function.
+"""Every argument check of the package, in one place.
 
-Each check raises ``ValueError`` with a message a learner can act on, naming the
-argument and the shape it should have, e.g.
+Each check raises ``ValueError`` with a message a learner can act on, naming
+the argument and what it should be, e.g.
 ``x must have shape (N, T, D=3); got (5, 3)``.
+Public functions call these once, at their entry; the maths below them is
+written without checks.
 """
+
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
@@ -16,37 +21,51 @@ def _fmt_spec(spec):
         if isinstance(item, tuple):
             name, size = item
             parts.append(f"{name}={size}" if size is not None else name)
-        elif isinstance(item, int):
-            parts.append(str(item))
         else:
             parts.append(str(item))
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
-def as_float_array(name: str, value, spec, *, dtype=None, finite: bool = True) -> np.ndarray:
+def _size(item):
+    """The fixed size of one axis of a spec, or None if any size is accepted."""
+    if isinstance(item, tuple):
+        return item[1]
+    return item if isinstance(item, int) else None
+
+
+def as_float_array(
+    name: str, value, spec, *, dtype=None, finite: bool = True
+) -> np.ndarray:
     """Return ``value`` as a float ndarray whose shape matches ``spec``.
 
-    ``spec`` is a tuple with one entry per axis: a plain name ("N") accepts any
-    positive size, a ``(name, size)`` pair or an int fixes the size.
+    ``spec`` is a tuple with one entry per axis: a plain name ("N") accepts
+    any positive size, a ``(name, size)`` pair or an int fixes the size.
     ``dtype`` (optional) casts the result; without it the array's own float
-    dtype is kept. Integer, boolean and complex inputs are refused, and so are
-    NaN and infinite values when ``finite`` is true.
+    dtype is kept. Integer, boolean and complex inputs are refused, and so
+    are NaN and infinite values when ``finite`` is true.
     """
     arr = np.asarray(value)
     want = _fmt_spec(spec)
     if arr.ndim != len(spec):
         raise ValueError(
-            f"{name} must have shape {want} ({len(spec)}-D); got {tuple(arr.shape)} ({arr.ndim}-D)"
+            f"{name} must have shape {want} ({len(spec)}-D); "
+            f"got {tuple(arr.shape)} ({arr.ndim}-D)"
         )
     for axis, item in enumerate(spec):
-        size = item[1] if isinstance(item, tuple) else item if isinstance(item, int) else None
+        size = _size(item)
         if size is not None and arr.shape[axis] != size:
-            raise ValueError(f"{name} must have shape {want}; got {tuple(arr.shape)}")
+            raise ValueError(
+                f"{name} must have shape {want}; got {tuple(arr.shape)}"
+            )
         if arr.shape[axis] == 0:
-            raise ValueError(f"{name} must have shape {want} with no empty axis; got {tuple(arr.shape)}")
+            raise ValueError(
+                f"{name} must have shape {want} with no empty axis; "
+                f"got {tuple(arr.shape)}"
+            )
     if not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(
-            f"{name} must hold floating-point numbers (float16/32/64); got dtype {arr.dtype}. "
+            f"{name} must hold floating-point numbers (float16/32/64); "
+            f"got dtype {arr.dtype}. "
             f"Convert it first, e.g. {name}.astype(np.float32)"
         )
     if dtype is not None:
@@ -56,18 +75,115 @@ def as_float_array(name: str, value, spec, *, dtype=None, finite: bool = True) -
     return arr
 
 
+def float_tensor(name: str, value, spec):
+    """Return ``value`` if it is a float torch.Tensor whose shape matches ``spec``.
+
+    ``spec`` as in ``as_float_array``. Torch is imported here, never at
+    ``import companion``.
+    """
+    import torch
+
+    want = _fmt_spec(spec)
+    if not isinstance(value, torch.Tensor):
+        raise ValueError(
+            f"{name} must be a torch.Tensor of shape {want}; "
+            f"got {type(value).__name__}"
+        )
+    sizes = [_size(item) for item in spec]
+    if value.ndim != len(spec) or any(
+        s is not None and value.shape[k] != s for k, s in enumerate(sizes)
+    ):
+        raise ValueError(
+            f"{name} must have shape {want}; got {tuple(value.shape)}"
+        )
+    if not value.is_floating_point():
+        raise ValueError(
+            f"{name} must hold floating-point numbers; got dtype {value.dtype}"
+        )
+    return value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
 def positive_int(name: str, value) -> int:
     """Return ``value`` as an int, refusing bools, floats and numbers below 1."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, np.integer)
+    ):
         raise ValueError(f"{name} must be a positive integer; got {value!r}")
     if value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value}")
     return int(value)
 
 
-def one_of(name: str, value, choices) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise a ValueError listing them."""
+def positive_number(name: str, value) -> float:
+    """Return ``value`` as a float if it is a finite number > 0 (bools refused)."""
+    if not _is_number(value) or not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive number; got {value!r}")
+    return float(value)
+
+
+def non_negative_number(name: str, value) -> float:
+    """Return ``value`` as a float if it is a finite number >= 0 (bools refused)."""
+    if not _is_number(value) or not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a number >= 0; got {value!r}")
+    return float(value)
+
+
+def probability(name: str, value) -> float:
+    """Return ``value`` as a float if it lies in [0, 1)."""
+    if not _is_number(value) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a probability in [0, 1); got {value!r}")
+    return float(value)
+
+
+def seed(value, name: str = "seed") -> int:
+    """Return ``value`` as an int if it is a non-negative integer (a seed)."""
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, np.integer))
+        or value < 0
+    ):
+        raise ValueError(f"{name} must be a non-negative integer; got {value!r}")
+    return int(value)
+
+
+def rng(value, name: str = "rng") -> np.random.Generator:
+    """Return ``value`` if it is a numpy.random.Generator."""
+    if not isinstance(value, np.random.Generator):
+        raise ValueError(
+            f"{name} must be a numpy.random.Generator, "
+            f"e.g. np.random.default_rng(0); got {type(value).__name__}"
+        )
+    return value
+
+
+def boolean(name: str, value) -> bool:
+    """Return ``value`` if it is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def one_of(name: str, value, choices):
+    """Return ``value`` if it is one of ``choices``, else a ValueError listing them."""
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def instance_of(name: str, value, cls, hint: str = ""):
+    """Return ``value`` if it is an instance of ``cls`` (a class or a tuple)."""
+    if not isinstance(value, cls):
+        classes = cls if isinstance(cls, tuple) else (cls,)
+        want = " or ".join(c.__name__ for c in classes)
+        article = "an" if want[0] in "AEFHILMNORSX" else "a"  # spoken letters
+        raise ValueError(
+            f"{name} must be {article} {want}{hint}; got {type(value).__name__}"
+        )
     return value

@@ -1,12 +1,12 @@
-"""companion.convert.tf1_graph: the per-gate TF1 layout, round trips and errors."""
+"""companion.convert.tf1_weights: the TF1 layouts (per gate, and the RNN's one set), round trips and errors."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion import LSTMParams, lstm_forward
+from companion import LSTMParams, RNNParams, lstm_forward
 from companion.convert import from_tf1, to_tf1
-from companion.convert.tf1_graph import GATE_SCOPES
+from companion.tf1_graph import GATE_SCOPES
 
 SIZES = st.tuples(st.integers(1, 7), st.integers(1, 7), st.integers(0, 2**16))
 
@@ -35,6 +35,19 @@ def test_scopes_map_to_the_right_gates():
         np.testing.assert_array_equal(gates[scope]["biases"][0], b)
 
 
+@settings(max_examples=10, deadline=None)
+@given(SIZES)
+def test_rnn_round_trip(sizes):
+    D, H, seed = sizes
+    params = RNNParams.random(D, H, np.random.default_rng(seed))
+    weights = to_tf1(params)
+    assert weights["x_weights"].shape == (D, H) and weights["biases"].shape == (1, H)
+    back = from_tf1(weights)
+    assert isinstance(back, RNNParams)
+    for name, value in params.as_dict().items():
+        np.testing.assert_array_equal(back.as_dict()[name], value)
+
+
 def test_biases_may_be_flat():
     params = LSTMParams.random(2, 3, np.random.default_rng(0))
     gates = {k: dict(v, biases=v["biases"][0]) for k, v in to_tf1(params).items()}
@@ -44,21 +57,21 @@ def test_biases_may_be_flat():
 def test_errors_name_what_is_wrong():
     params = LSTMParams.random(2, 3, np.random.default_rng(0))
     gates = to_tf1(params)
-    with pytest.raises(ValueError, match="gates must be a dict with the keys"):
+    with pytest.raises(ValueError, match="weights must be a dict with the keys"):
         from_tf1({k: v for k, v in gates.items() if k != "memory"})
     bad = dict(gates, forget=dict(gates["forget"], h_weights=np.zeros((3, 4))))
-    with pytest.raises(ValueError, match=r"gates\['forget'\]\['h_weights'\] must have shape \(H=3, H=3\)"):
+    with pytest.raises(ValueError, match=r"weights\['forget'\]\['h_weights'\] must have shape \(H=3, H=3\)"):
         from_tf1(bad)
     bad = dict(gates, outputs={"x_weights": gates["outputs"]["x_weights"]})
-    with pytest.raises(ValueError, match=r"gates\['outputs'\] must be a dict with the keys"):
+    with pytest.raises(ValueError, match=r"weights\['outputs'\] must be a dict with the keys"):
         from_tf1(bad)
-    with pytest.raises(ValueError, match="params must be an LSTMParams; got dict"):
+    with pytest.raises(ValueError, match="params must be an RNNParams or LSTMParams; got dict"):
         to_tf1(gates)
 
 
 def test_session_round_trip_and_forward():
     tf = pytest.importorskip("tensorflow")
-    from companion.tf1 import HParams, build_tf1_lstm, run_tf1_lstm
+    from companion.tf1_graph import HParams, build_tf1_lstm, run_tf1
 
     rng = np.random.default_rng(3)
     model = build_tf1_lstm(HParams(num_embedding_size=3, num_lstm_nodes=[4], batch_size=2, num_timesteps=5))
@@ -68,7 +81,7 @@ def test_session_round_trip_and_forward():
         sess.run(model.init)
         to_tf1(params, sess)
         back = from_tf1(sess)
-        hs = run_tf1_lstm(model, sess, x)
+        hs = run_tf1(model, sess, x)
         with pytest.raises(ValueError, match=r"has shape \(3, 4\) but params give \(2, 4\)"):
             to_tf1(LSTMParams.random(2, 4, rng), sess)
         with pytest.raises(ValueError, match="has no variable 'rnn/inputs/x_weights'"):

@@ -1,5 +1,3 @@
-import sys
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,7 +5,8 @@ from hypothesis import strategies as st
 
 import companion
 from companion import LSTMParams, RNNParams
-from companion.convert import from_torch, to_torch
+from companion.convert import from_torch, stacked_from_torch, stacked_to_torch, to_torch
+from companion.stacked import stacked_forward, stacked_param_count
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
@@ -19,13 +18,6 @@ MODULES = {
     "lstm": (nn.LSTM, LSTMParams),
     "lstm_cell": (nn.LSTMCell, LSTMParams),
 }
-
-
-def test_import_convert_does_not_import_torch():
-    code = "import sys, companion, companion.convert; assert 'torch' not in sys.modules"
-    import subprocess
-
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 @pytest.mark.parametrize("kind", MODULES)
@@ -90,11 +82,11 @@ def test_module_without_bias():
 @pytest.mark.parametrize(
     "module, message",
     [
-        (lambda: nn.LSTM(2, 3, num_layers=2), "single-layer nn.LSTM"),
-        (lambda: nn.RNN(2, 3, bidirectional=True), "bidirectional=False"),
+        (lambda: nn.LSTM(2, 3, num_layers=2), "single-layer, one-directional nn.LSTM.*stacked_from_torch"),
+        (lambda: nn.RNN(2, 3, bidirectional=True), "one-directional nn.RNN; got num_layers=1, bidirectional=True"),
         (lambda: nn.RNN(2, 3, nonlinearity="relu"), "nonlinearity='tanh'"),
         (lambda: nn.LSTM(2, 3, proj_size=2), "proj_size=0"),
-        (lambda: nn.GRU(2, 3), "must be an nn.RNN, nn.RNNCell, nn.LSTM or nn.LSTMCell; got GRU"),
+        (lambda: nn.GRU(2, 3), "must be one of nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell; got GRU"),
         (lambda: nn.Linear(2, 3), "got Linear"),
     ],
 )
@@ -107,5 +99,84 @@ def test_to_torch_checks_kind_and_shape():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="params must be an LSTMParams for LSTMCell; got RNNParams"):
         to_torch(RNNParams.random(2, 3, rng), nn.LSTMCell(2, 3))
-    with pytest.raises(ValueError, match=r"D=2 and H=3 to match RNN\(2, 3\); got D=4, H=3"):
+    with pytest.raises(ValueError, match=r"params must have D=2 and H=3 to match RNN \(weight_ih_l0\); got D=4, H=3"):
         to_torch(RNNParams.random(4, 3, rng), nn.RNN(2, 3))
+
+
+# ---- stacked and bidirectional modules --------------------------------------------------
+
+
+PARAMS = {"rnn": RNNParams, "lstm": LSTMParams}
+
+
+def _layers(cell, D, H, L, rng, bidirectional=False):
+    cls = PARAMS[cell]
+    if bidirectional:
+        return [(cls.random(D if k == 0 else 2 * H, H, rng), cls.random(D if k == 0 else 2 * H, H, rng)) for k in range(L)]
+    return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
+
+
+def _torch_module(cell, D, H, L, bidirectional):
+    torch.manual_seed(0)
+    cls = torch.nn.RNN if cell == "rnn" else torch.nn.LSTM
+    return cls(D, H, num_layers=L, bidirectional=bidirectional, batch_first=True).double()
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    cell=st.sampled_from(["rnn", "lstm"]),
+    D=st.integers(1, 4),
+    H=st.integers(1, 4),
+    L=st.integers(1, 3),
+    bidirectional=st.booleans(),
+)
+def test_matches_torch_module(cell, D, H, L, bidirectional):
+    module = _torch_module(cell, D, H, L, bidirectional)
+    x = np.random.default_rng(5).standard_normal((2, 4, D))
+    with torch.no_grad():
+        out, h_n = module(torch.from_numpy(x))
+    h_n = h_n[0] if cell == "lstm" else h_n  # (L * directions, N, H)
+    layers = stacked_from_torch(module)
+    assert len(layers) == L
+    hs, finals = stacked_forward(x, layers, cell, bidirectional=bidirectional)
+    np.testing.assert_allclose(hs, out.numpy(), atol=1e-12)
+    h_T = [f[0] if cell == "lstm" else f for f in finals]
+    np.testing.assert_allclose(np.stack(h_T), h_n.numpy(), atol=1e-12)
+    params = sum(p.numel() for p in module.parameters())
+    assert params == stacked_param_count(cell, D, H, L, bidirectional, framework="torch")
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_to_torch_round_trip_is_exact(bidirectional):
+    rng = np.random.default_rng(6)
+    layers = _layers("lstm", 3, 2, 2, rng, bidirectional)
+    module = stacked_to_torch(layers, _torch_module("lstm", 3, 2, 2, bidirectional))
+    back = stacked_from_torch(module)
+    flat = lambda ls: [p for level in ls for p in (level if bidirectional else (level,))]  # noqa: E731
+    for a, b in zip(flat(layers), flat(back)):
+        for name, value in a.as_dict().items():
+            np.testing.assert_array_equal(b.as_dict()[name], value)
+    assert not module.bias_hh_l1.detach().numpy().any()
+    x = rng.standard_normal((2, 5, 3))
+    with torch.no_grad():
+        out, _ = module(torch.from_numpy(x))
+    np.testing.assert_allclose(stacked_forward(x, layers, "lstm", bidirectional)[0], out.numpy(), atol=1e-12)
+
+
+def test_torch_helpers_refuse_wrong_inputs():
+    rng = np.random.default_rng(7)
+    module = _torch_module("rnn", 3, 4, 2, False)
+    with pytest.raises(ValueError, match="layers must be a list of 2 layers"):
+        stacked_to_torch(_layers("rnn", 3, 4, 1, rng), module)
+    with pytest.raises(ValueError, match=r"layers\[1\] must have D=4 and H=4 to match RNN \(weight_ih_l1\); got D=3"):
+        stacked_to_torch([RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)], module)
+    with pytest.raises(ValueError, match=r"layers\[0\] must be an RNNParams"):
+        stacked_to_torch(_layers("lstm", 3, 4, 2, rng), module)
+    with pytest.raises(ValueError, match="must be a pair"):
+        stacked_to_torch(_layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True))
+    with pytest.raises(ValueError, match="must be one of nn.RNN, .*; got GRU"):
+        stacked_from_torch(torch.nn.GRU(3, 4))
+    with pytest.raises(ValueError, match="use from_torch for a cell"):
+        stacked_from_torch(torch.nn.RNNCell(3, 4))
+    with pytest.raises(ValueError, match="nonlinearity='tanh'"):
+        stacked_from_torch(torch.nn.RNN(3, 4, nonlinearity="relu"))

@@ -1,6 +1,10 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion import breakdown_table, count_params, param_breakdown
+
+kinds_and_sizes = st.tuples(st.sampled_from(["rnn", "lstm", "dense"]), st.integers(1, 40), st.integers(1, 40))
 
 
 def test_worked_example_of_s3_is_18_per_gate_and_72_in_all():
@@ -27,12 +31,32 @@ def test_known_counts(kind, D, H, keras, torch):
     assert count_params(kind, D, H, framework="torch") == torch
 
 
-def test_general_formula_over_many_sizes():
-    for D in range(1, 12):
-        for H in range(1, 12):
-            assert count_params("lstm", D, H) == 4 * (H * (H + D) + H)
-            assert count_params("lstm", D, H, "torch") - count_params("lstm", D, H) == 4 * H
-            assert count_params("rnn", D, H) == H * D + H * H + H
+@settings(max_examples=12, deadline=None)
+@given(kinds_and_sizes)
+def test_keras_counts_the_same(case):
+    keras = pytest.importorskip("keras")
+    kind, D, H = case
+    layer = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "dense": keras.layers.Dense}[kind](H)
+    layer.build((None, D) if kind == "dense" else (None, None, D))
+    assert count_params(kind, D, H) == layer.count_params()
+
+
+@settings(max_examples=25, deadline=None)
+@given(kinds_and_sizes)
+def test_torch_counts_the_same(case):
+    torch = pytest.importorskip("torch")
+    kind, D, H = case
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "dense": torch.nn.Linear}[kind](D, H)
+    assert count_params(kind, D, H, framework="torch") == sum(p.numel() for p in module.parameters())
+
+
+@settings(max_examples=25, deadline=None)
+@given(kinds_and_sizes, st.sampled_from(["keras", "torch"]))
+def test_breakdown_adds_up_to_the_count(case, framework):
+    kind, D, H = case
+    rows = param_breakdown(kind, D, H, framework)
+    assert sum(r.total for r in rows) == count_params(kind, D, H, framework)
+    assert all(r.n_weights + r.n_biases == r.total for r in rows)
 
 
 @pytest.mark.parametrize(

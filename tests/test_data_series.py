@@ -20,9 +20,9 @@ def test_noisy_sine_is_seeded_and_follows_the_formula():
     [
         ({"n_steps": 1}, "n_steps must be at least 2"),
         ({"n_steps": 0}, "n_steps must be a positive integer"),
-        ({"period": 0}, "period must be positive"),
-        ({"noise": -0.1}, "noise must be non-negative"),
-        ({"amplitude": float("nan")}, "amplitude must be a finite number"),
+        ({"period": 0}, "period must be a positive number"),
+        ({"noise": -0.1}, "noise must be a number >= 0"),
+        ({"amplitude": float("nan")}, "amplitude must be a number >= 0; got nan"),
         ({"rng": 0}, "rng must be a numpy.random.Generator"),
     ],
 )

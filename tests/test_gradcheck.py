@@ -4,7 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion import (
+    LSTMGrads,
     LSTMParams,
+    RNNGrads,
     RNNParams,
     check_gradient,
     clip_grad_norm,
@@ -21,13 +23,13 @@ def test_numerical_gradient_of_a_known_function():
     assert x[0, 0] == 1.0  # the input is left unchanged
 
 
-def test_numerical_gradient_of_params_has_the_params_layout():
+def test_numerical_gradient_of_params_is_a_gradient_container():
     p = RNNParams.random(2, 3, np.random.default_rng(0))
     g = numerical_gradient(lambda q: float(np.sum(q.W_xh) + 2 * np.sum(q.W_hh**2) + q.b_h @ [1.0, 2.0, 3.0]), p)
-    assert isinstance(g, RNNParams)
-    np.testing.assert_allclose(g.W_xh, np.ones((2, 3)), rtol=1e-8)
-    np.testing.assert_allclose(g.W_hh, 4 * p.W_hh, rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(g.b_h, [1.0, 2.0, 3.0], rtol=1e-8)
+    assert isinstance(g, RNNGrads) and g.dh is None
+    np.testing.assert_allclose(g.dW_xh, np.ones((2, 3)), rtol=1e-8)
+    np.testing.assert_allclose(g.dW_hh, 4 * p.W_hh, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(g.db_h, [1.0, 2.0, 3.0], rtol=1e-8)
 
 
 def test_relative_error_values():
@@ -38,7 +40,8 @@ def test_relative_error_values():
     assert relative_error(a, np.zeros(2)) == pytest.approx(1.0)
     assert relative_error(a, a * 1.01) == pytest.approx(0.01 / 2.01)
     p = LSTMParams.random(1, 1, np.random.default_rng(0))
-    assert relative_error(p, p) == 0.0
+    g = LSTMGrads(*p.as_dict().values())
+    assert relative_error(p, p) == 0.0 and relative_error(g, g) == 0.0
 
 
 def test_check_gradient_passes_and_fails():
@@ -62,7 +65,7 @@ def test_check_gradient_of_a_quadratic_form(n, seed):
     [
         (lambda: numerical_gradient(lambda v: 0.0, np.ones(3, np.float32)), "x must be float64"),
         (lambda: numerical_gradient(lambda v: 0.0, np.ones(3, int)), "x must be float64"),
-        (lambda: numerical_gradient(lambda v: 0.0, [1.0, 2.0]), "x must be a NumPy array, an RNNParams or an LSTMParams"),
+        (lambda: numerical_gradient(lambda v: 0.0, [1.0, 2.0]), "x must be a NumPy array, a parameter container"),
         (lambda: numerical_gradient("loss", np.ones(3)), "f must be a callable"),
         (lambda: numerical_gradient(lambda v: v, np.ones(3)), r"f must return a real scalar .* shape \(3,\)"),
         (lambda: numerical_gradient(lambda v: np.nan, np.ones(3)), "f returned NaN"),
@@ -79,8 +82,9 @@ def test_refuses_bad_input(call, message):
 
 def test_grad_norm_is_global():
     assert grad_norm([np.array([3.0]), np.array([[4.0]])]) == pytest.approx(5.0)
-    p = RNNParams(np.full((1, 1), 1.0), np.full((1, 1), 2.0), np.full(1, 2.0))
-    assert grad_norm(p) == pytest.approx(3.0)
+    g = RNNGrads(np.full((1, 1), 1.0), np.full((1, 1), 2.0), np.full(1, 2.0), dh=np.ones((1, 1, 1)))
+    assert grad_norm(g) == pytest.approx(3.0) == g.norm()  # dh is not a parameter gradient
+    assert np.isnan(grad_norm(RNNGrads(np.full((1, 1), np.nan), np.ones((1, 1)), np.ones(1))))
 
 
 def test_clip_grad_norm_scales_large_and_keeps_small():
@@ -94,18 +98,22 @@ def test_clip_grad_norm_scales_large_and_keeps_small():
     np.testing.assert_array_equal(kept[1], grads[1])
 
 
-def test_clip_grad_norm_keeps_the_params_layout_and_dtype():
+def test_clip_grad_norm_keeps_the_grads_layout_and_dtype():
     p = LSTMParams.random(2, 3, np.random.default_rng(0), scale=10.0, dtype=np.float32)
-    clipped, norm = clip_grad_norm(p, 0.5)
-    assert isinstance(clipped, LSTMParams) and clipped.W_x.dtype == np.float32
+    grads = LSTMGrads(*p.as_dict().values(), dh=np.ones((1, 2, 3), np.float32))
+    clipped, norm = clip_grad_norm(grads, 0.5)
+    assert isinstance(clipped, LSTMGrads) and clipped.dW_x.dtype == np.float32
+    assert clipped.dh is None  # clipping acts on the parameter gradients only
     assert norm > 0.5 and grad_norm(clipped) == pytest.approx(0.5, rel=1e-5)
+    again, norm_again = grads.clip(0.5)
+    assert norm_again == norm and relative_error(again, clipped) == 0.0
 
 
 @settings(max_examples=15, deadline=None)
 @given(st.integers(1, 4), st.integers(1, 4), st.floats(0.01, 100.0), st.integers(0, 2**31 - 1))
 def test_clip_grad_norm_matches_torch(D, H, max_norm, seed):
     torch = pytest.importorskip("torch")
-    grads = RNNParams.random(D, H, np.random.default_rng(seed), scale=3.0)
+    grads = RNNGrads(*RNNParams.random(D, H, np.random.default_rng(seed), scale=3.0).as_dict().values())
     clipped, norm = clip_grad_norm(grads, max_norm)
     tensors = [torch.nn.Parameter(torch.zeros(a.shape, dtype=torch.float64)) for a in grads.as_dict().values()]
     for t, a in zip(tensors, grads.as_dict().values()):
@@ -122,6 +130,8 @@ def test_clip_grad_norm_matches_torch(D, H, max_norm, seed):
         ([np.ones(2)], 0.0, "max_norm must be a positive number"),
         ([np.ones(2)], "1", "max_norm must be a positive number"),
         ([np.array([np.inf])], 1.0, "grads contain NaN or infinite"),
+        (RNNGrads(np.full((1, 1), np.nan), np.ones((1, 1)), np.ones(1)), 1.0, "grads contain NaN or infinite"),
+        ([np.ones(2)], True, "max_norm must be a positive number"),
         ([], 1.0, "grads must hold at least one array"),
         ([np.ones(2, int)], 1.0, r"grads\[0\] must hold floating-point"),
         ({"W": np.ones(2)}, 1.0, "grads must be a NumPy array"),
@@ -133,11 +143,6 @@ def test_clip_grad_norm_refuses_bad_input(grads, max_norm, message):
 
 
 def test_check_gradient_atol_accepts_a_tiny_absolute_gap_only():
-    import numpy as np
-    import pytest
-
-    from companion import check_gradient
-
     x = np.array([1.0, 2.0])
     f = lambda v: float(1e-6 * np.sum(v**2))  # noqa: E731  gradient 2e-6 * v: tiny
     slightly_off = 2e-6 * x + 1e-12

@@ -1,12 +1,8 @@
+"""The LSTM's own equations, by hand (the shared API is tested in test_cells.py)."""
+
 import numpy as np
-import pytest
 
-from companion import LSTMParams, lstm_forward, lstm_step, sigmoid
-
-
-@pytest.fixture
-def params():
-    return LSTMParams.random(3, 4, np.random.default_rng(0))
+from companion import LSTMParams, lstm_backward, lstm_forward, lstm_step, sigmoid
 
 
 def test_sigmoid_is_stable_and_exact():
@@ -18,7 +14,8 @@ def test_sigmoid_is_stable_and_exact():
     assert sigmoid(np.float32(1.0)).dtype == np.float32
 
 
-def test_step_matches_separate_gate_equations(params):
+def test_step_matches_separate_gate_equations():
+    params = LSTMParams.random(3, 4, np.random.default_rng(0))
     rng = np.random.default_rng(1)
     x_t, h_prev, c_prev = rng.standard_normal((2, 3)), rng.standard_normal((2, 4)), rng.standard_normal((2, 4))
 
@@ -26,13 +23,16 @@ def test_step_matches_separate_gate_equations(params):
         W_x, W_h, b = params.gate(name)
         return act(x_t @ W_x + h_prev @ W_h + b)
 
-    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
+
     i, f, g, o = gate("i", sig), gate("f", sig), gate("g", np.tanh), gate("o", sig)
     c = f * c_prev + i * g
     h = o * np.tanh(c)
-    h_t, c_t = lstm_step(x_t, h_prev, c_prev, params)
+    h_t, c_t, cache = lstm_step(x_t, h_prev, c_prev, params)
     np.testing.assert_allclose(c_t, c, rtol=1e-13)
     np.testing.assert_allclose(h_t, h, rtol=1e-13)
+    np.testing.assert_allclose(cache.gates, np.concatenate([i, f, g, o], axis=1), rtol=1e-13)
 
 
 def test_forget_gate_open_keeps_the_cell():
@@ -43,52 +43,36 @@ def test_forget_gate_open_keeps_the_cell():
     b[H : 2 * H] = 50  # f ~ 1
     p = LSTMParams(np.zeros((1, 4 * H)), np.zeros((H, 4 * H)), b)
     c_prev = np.array([[0.3, -0.7]])
-    _, c_t = lstm_step(np.ones((1, 1)), np.zeros((1, H)), c_prev, p)
+    _, c_t, _ = lstm_step(np.ones((1, 1)), np.zeros((1, H)), c_prev, p)
     np.testing.assert_allclose(c_t, c_prev, rtol=1e-12)
 
 
-def test_forward_is_the_step_repeated(params):
-    x = np.random.default_rng(2).standard_normal((5, 6, 3))
-    h0, c0 = np.random.default_rng(3).standard_normal((2, 5, 4))
-    hs, (h_T, c_T) = lstm_forward(x, params, h0, c0)
-    assert hs.shape == (5, 6, 4) and c_T.shape == (5, 4)
-    h, c = h0, c0
-    for t in range(6):
-        h, c = lstm_step(x[:, t], h, c, params)
-        np.testing.assert_allclose(hs[:, t], h, rtol=1e-13)
-    np.testing.assert_allclose(c_T, c, rtol=1e-13)
-    np.testing.assert_array_equal(h_T, hs[:, -1])
-
-
-def test_hidden_state_is_bounded(params):
-    hs, (_, c_T) = lstm_forward(100 * np.ones((2, 20, 3)), params)
+def test_hidden_state_is_bounded():
+    params = LSTMParams.random(3, 4, np.random.default_rng(0))
+    hs, *_ = lstm_forward(100 * np.ones((2, 20, 3)), params)
     assert np.all(np.abs(hs) < 1)
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_dtype_in_is_dtype_out(params, dtype):
-    hs, (h_T, c_T) = lstm_forward(np.ones((2, 3, 3), dtype), params)
-    assert hs.dtype == h_T.dtype == c_T.dtype == dtype
+def test_open_forget_gate_carries_the_cell_gradient_unchanged():
+    # f = 1, i = 0, o = 0: c_t = c_{t-1}, and dL/dc_{t-1} = dL/dc_t exactly.
+    H, T = 2, 20
+    b = np.zeros(4 * H)
+    b[:H], b[H : 2 * H], b[3 * H :] = -50, 50, -50
+    params = LSTMParams(np.zeros((1, 4 * H)), np.zeros((H, 4 * H)), b)
+    *_, cache = lstm_forward(np.ones((1, T, 1)), params, c0=np.array([[0.3, -0.7]]))
+    dc_T = np.array([[1.0, -2.0]])
+    _, _, dc0, grads = lstm_backward(np.zeros((1, T, H)), cache, dc_T=dc_T)
+    np.testing.assert_allclose(dc0, dc_T, rtol=1e-12)
+    np.testing.assert_allclose(grads.dc[0], np.repeat(dc_T, T, axis=0), rtol=1e-12)
 
 
-@pytest.mark.parametrize(
-    "x, h0, c0, message",
-    [
-        (np.ones((3, 3)), None, None, r"x must have shape \(N, T, D=3\) \(3-D\); got \(3, 3\)"),
-        (np.ones((2, 3, 2)), None, None, r"x must have shape \(N, T, D=3\); got \(2, 3, 2\)"),
-        (np.ones((2, 3, 3), dtype=np.int64), None, None, "floating-point"),
-        (np.full((2, 3, 3), np.nan), None, None, "x contains NaN"),
-        (np.ones((2, 3, 3)), np.ones((2, 5)), None, r"h0 must have shape \(N=2, H=4\); got \(2, 5\)"),
-        (np.ones((2, 3, 3)), None, np.ones((1, 4)), r"c0 must have shape \(N=2, H=4\); got \(1, 4\)"),
-    ],
-)
-def test_forward_refuses_bad_input(params, x, h0, c0, message):
-    with pytest.raises(ValueError, match=message):
-        lstm_forward(x, params, h0, c0)
-
-
-def test_step_refuses_bad_input(params):
-    with pytest.raises(ValueError, match=r"c_prev must have shape \(N=2, H=4\)"):
-        lstm_step(np.ones((2, 3)), np.ones((2, 4)), np.ones(4), params)
-    with pytest.raises(ValueError, match="params must be an LSTMParams"):
-        lstm_forward(np.ones((2, 3, 3)), None)
+def test_cell_gradients_end_with_the_given_gradients():
+    rng = np.random.default_rng(3)
+    params = LSTMParams.random(2, 3, rng)
+    x, G = rng.standard_normal((2, 3, 2)), rng.standard_normal((2, 3, 3))
+    g_h, g_c = rng.standard_normal((2, 2, 3))
+    *_, cache = lstm_forward(x, params)
+    grads = lstm_backward(G, cache, g_h, g_c)[3]
+    o = cache.gates[:, -1, 9:12]
+    expected = g_c + grads.dh[:, -1] * o * (1 - np.tanh(cache.cs[:, -1]) ** 2)
+    np.testing.assert_allclose(grads.dc[:, -1], expected, rtol=1e-13)

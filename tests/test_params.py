@@ -67,3 +67,8 @@ def test_random_refuses_bad_sizes(D, H):
 def test_random_needs_a_generator():
     with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
         LSTMParams.random(2, 3, rng=0)
+
+
+def test_random_refuses_a_bad_scale():
+    with pytest.raises(ValueError, match="scale must be a positive number"):
+        RNNParams.random(2, 3, np.random.default_rng(0), scale=0)

@@ -1,76 +1,47 @@
+"""The vanilla RNN's own equations, by hand (the shared API is tested in test_cells.py)."""
+
 import numpy as np
 import pytest
 
-from companion import RNNParams, rnn_forward, rnn_step
+from companion import RNNParams, rnn_backward, rnn_forward, rnn_step, rnn_step_backward
 
 
-@pytest.fixture
-def params():
-    return RNNParams.random(3, 4, np.random.default_rng(0))
-
-
-def test_step_matches_the_equation(params):
+def test_step_matches_the_equation():
+    params = RNNParams.random(3, 4, np.random.default_rng(0))
     rng = np.random.default_rng(1)
     x_t, h_prev = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
     expected = np.tanh(x_t @ params.W_xh + h_prev @ params.W_hh + params.b_h)
-    np.testing.assert_allclose(rnn_step(x_t, h_prev, params), expected, rtol=1e-15)
+    h_t, _ = rnn_step(x_t, h_prev, params)
+    np.testing.assert_allclose(h_t, expected, rtol=1e-15)
 
 
 def test_step_by_hand_for_one_unit():
     # D = H = 1: h = tanh(2*0.5 + 0.25*(-1) + 0.1) = tanh(0.85)
     p = RNNParams(np.array([[0.5]]), np.array([[-1.0]]), np.array([0.1]))
-    assert rnn_step(np.array([[2.0]]), np.array([[0.25]]), p)[0, 0] == pytest.approx(np.tanh(0.85))
+    h_t, _ = rnn_step(np.array([[2.0]]), np.array([[0.25]]), p)
+    assert h_t[0, 0] == pytest.approx(np.tanh(0.85))
 
 
-def test_forward_is_the_step_repeated(params):
-    x = np.random.default_rng(2).standard_normal((5, 7, 3))
-    h0 = np.random.default_rng(3).standard_normal((5, 4))
-    hs, h_T = rnn_forward(x, params, h0)
-    assert hs.shape == (5, 7, 4)
-    h = h0
-    for t in range(7):
-        h = rnn_step(x[:, t], h, params)
-        np.testing.assert_allclose(hs[:, t], h, rtol=1e-14)
-    np.testing.assert_array_equal(h_T, hs[:, -1])
+def test_step_backward_by_hand_for_one_unit():
+    # h = tanh(a), a = 0.85; dL/da = dh * (1 - h**2)
+    p = RNNParams(np.array([[0.5]]), np.array([[-1.0]]), np.array([0.1]))
+    _, cache = rnn_step(np.array([[2.0]]), np.array([[0.25]]), p)
+    da = 3.0 * (1 - np.tanh(0.85) ** 2)
+    dx, dh_prev, g = rnn_step_backward(np.array([[3.0]]), cache)
+    assert dx[0, 0] == pytest.approx(0.5 * da) and dh_prev[0, 0] == pytest.approx(-1.0 * da)
+    assert g.dW_xh[0, 0] == pytest.approx(2.0 * da) and g.dW_hh[0, 0] == pytest.approx(0.25 * da)
+    assert g.db_h[0] == pytest.approx(da)
 
 
-def test_zero_initial_state_by_default(params):
-    x = np.ones((2, 3, 3))
-    np.testing.assert_array_equal(rnn_forward(x, params)[0], rnn_forward(x, params, np.zeros((2, 4)))[0])
-
-
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_dtype_in_is_dtype_out(params, dtype):
-    hs, h_T = rnn_forward(np.ones((2, 3, 3), dtype), params)
-    assert hs.dtype == dtype and h_T.dtype == dtype
-
-
-def test_float32_agrees_with_float64(params):
-    x = np.random.default_rng(4).standard_normal((4, 6, 3))
-    hs64, _ = rnn_forward(x, params)
-    hs32, _ = rnn_forward(x.astype(np.float32), params)
-    np.testing.assert_allclose(hs32, hs64, atol=1e-6)
-
-
-@pytest.mark.parametrize(
-    "x, h0, message",
-    [
-        (np.ones((5, 3)), None, r"x must have shape \(N, T, D=3\) \(3-D\); got \(5, 3\)"),
-        (np.ones((2, 5, 4)), None, r"x must have shape \(N, T, D=3\); got \(2, 5, 4\)"),
-        (np.ones((2, 5, 3), dtype=int), None, "x must hold floating-point numbers"),
-        (np.full((2, 5, 3), np.inf), None, "x contains NaN or infinite"),
-        (np.ones((2, 5, 3)), np.ones((3, 4)), r"h0 must have shape \(N=2, H=4\); got \(3, 4\)"),
-        (np.ones((2, 5, 3)), np.ones((2, 5)), r"h0 must have shape \(N=2, H=4\); got \(2, 5\)"),
-        (np.ones((2, 0, 3)), None, "no empty axis"),
-    ],
-)
-def test_forward_refuses_bad_input(params, x, h0, message):
-    with pytest.raises(ValueError, match=message):
-        rnn_forward(x, params, h0)
-
-
-def test_step_refuses_bad_input(params):
-    with pytest.raises(ValueError, match=r"h_prev must have shape \(N=2, H=4\)"):
-        rnn_step(np.ones((2, 3)), np.ones((2, 3)), params)
-    with pytest.raises(ValueError, match="params must be an RNNParams"):
-        rnn_step(np.ones((2, 3)), np.ones((2, 4)), {"W_xh": 1})
+def test_small_recurrent_weights_make_gradients_vanish():
+    H, T = 4, 30
+    rng = np.random.default_rng(0)
+    W_hh = 0.5 * np.linalg.qr(rng.standard_normal((H, H)))[0]  # every singular value 0.5
+    params = RNNParams(rng.standard_normal((1, H)), W_hh, np.zeros(H))
+    _, _, cache = rnn_forward(rng.standard_normal((1, T, 1)), params)
+    dhs = np.zeros((1, T, H))
+    dhs[:, -1] = 1.0
+    norms = np.linalg.norm(rnn_backward(dhs, cache)[2].dh[0], axis=1)  # (T,)
+    bound = norms[-1] * 0.5 ** np.arange(T)[::-1]  # ||dh_t|| <= 0.5**(T-t) ||dh_T||
+    assert np.all(norms <= bound * (1 + 1e-12))
+    assert norms[0] < 1e-8 * norms[-1]

@@ -6,16 +6,24 @@ from hypothesis import strategies as st
 import companion
 from companion import LSTMParams, RNNParams, lstm_forward, rnn_forward
 from companion.stacked import (
+    CELLS,
     bidirectional_forward,
+    register_cell,
     merge_directions,
     stacked_forward,
-    stacked_from_torch,
     stacked_param_count,
-    stacked_to_torch,
 )
 
 PARAMS = {"rnn": RNNParams, "lstm": LSTMParams}
-FORWARD = {"rnn": rnn_forward, "lstm": lstm_forward}
+
+
+def one_layer(cell, x, p):
+    """(hs, final) as stacked_forward reports a layer: h_T, or (h_T, c_T)."""
+    if cell == "rnn":
+        hs, h_T, _ = rnn_forward(x, p)
+        return hs, h_T
+    hs, h_T, c_T, _ = lstm_forward(x, p)
+    return hs, (h_T, c_T)
 
 
 def _layers(cell, D, H, L, rng, bidirectional=False):
@@ -31,7 +39,7 @@ def test_one_layer_stack_is_the_layer(cell):
     p = PARAMS[cell].random(3, 4, rng)
     x = rng.standard_normal((2, 5, 3))
     hs, finals = stacked_forward(x, [p], cell)
-    expected_hs, expected_final = FORWARD[cell](x, p)
+    expected_hs, expected_final = one_layer(cell, x, p)
     np.testing.assert_array_equal(hs, expected_hs)
     assert len(finals) == 1
     np.testing.assert_array_equal(np.asarray(finals[0]), np.asarray(expected_final))
@@ -45,7 +53,7 @@ def test_stack_feeds_each_layer_the_sequence_below(cell):
     hs, finals = stacked_forward(x, layers, cell)
     h = x
     for k, p in enumerate(layers):
-        h, final = FORWARD[cell](h, p)
+        h, final = one_layer(cell, h, p)
         np.testing.assert_array_equal(np.asarray(finals[k]), np.asarray(final))
     np.testing.assert_array_equal(hs, h)
     assert hs.shape == (2, 6, 2)
@@ -118,79 +126,35 @@ def test_clear_errors(call, message):
         call(p, np.ones((2, 5, 3)))
 
 
+def test_bidirectional_stack_with_sum_reads_H_features():
+    rng = np.random.default_rng(5)
+    layers = [(RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)), (RNNParams.random(4, 4, rng), RNNParams.random(4, 4, rng))]
+    x = rng.standard_normal((2, 5, 3))
+    hs, _ = stacked_forward(x, layers, "rnn", bidirectional=True, merge="sum")
+    first, _ = bidirectional_forward(x, *layers[0], "rnn", merge="sum")
+    np.testing.assert_array_equal(hs, bidirectional_forward(first, *layers[1], "rnn", merge="sum")[0])
+
+
+def test_a_new_cell_is_added_by_registering_it():
+    def run(x, p):  # a "cell" that scales its input: enough to see the plumbing
+        hs = x @ p.W_xh
+        return hs, hs[:, -1]
+
+    register_cell("scale", RNNParams, run)
+    try:
+        p = RNNParams(np.eye(3), np.zeros((3, 3)), np.zeros(3))
+        x = np.random.default_rng(0).standard_normal((2, 4, 3))
+        hs, finals = stacked_forward(x, [p, p], "scale")
+        np.testing.assert_array_equal(hs, x)
+        out, _ = bidirectional_forward(x, p, p, "scale")
+        np.testing.assert_array_equal(out, np.concatenate([x, x], axis=-1))
+    finally:
+        del CELLS["scale"]
+
+
 def test_param_count_by_hand():
     # RNN, D=10, H=3: layer 1 42, layer 2 3*(3+3)+3 = 21
     assert stacked_param_count("rnn", 10, 3, num_layers=2) == 42 + 21
     # bidirectional: 2 * 42 on level 1, level 2 reads 6 features: 2 * (3*9 + 3) = 60
     assert stacked_param_count("rnn", 10, 3, num_layers=2, bidirectional=True) == 84 + 60
     assert stacked_param_count("lstm", 3, 4, framework="torch") == companion.count_params("lstm", 3, 4, "torch") == 144
-
-
-# ---- torch -------------------------------------------------------------------------------
-
-
-torch = pytest.importorskip("torch")
-
-
-def _torch_module(cell, D, H, L, bidirectional):
-    torch.manual_seed(0)
-    cls = torch.nn.RNN if cell == "rnn" else torch.nn.LSTM
-    return cls(D, H, num_layers=L, bidirectional=bidirectional, batch_first=True).double()
-
-
-@settings(max_examples=12, deadline=None)
-@given(
-    cell=st.sampled_from(["rnn", "lstm"]),
-    D=st.integers(1, 4),
-    H=st.integers(1, 4),
-    L=st.integers(1, 3),
-    bidirectional=st.booleans(),
-)
-def test_matches_torch_module(cell, D, H, L, bidirectional):
-    module = _torch_module(cell, D, H, L, bidirectional)
-    x = np.random.default_rng(5).standard_normal((2, 4, D))
-    with torch.no_grad():
-        out, h_n = module(torch.from_numpy(x))
-    h_n = h_n[0] if cell == "lstm" else h_n  # (L * directions, N, H)
-    layers = stacked_from_torch(module)
-    assert len(layers) == L
-    hs, finals = stacked_forward(x, layers, cell, bidirectional=bidirectional)
-    np.testing.assert_allclose(hs, out.numpy(), atol=1e-12)
-    h_T = [f[0] if cell == "lstm" else f for f in finals]
-    np.testing.assert_allclose(np.stack(h_T), h_n.numpy(), atol=1e-12)
-    params = sum(p.numel() for p in module.parameters())
-    assert params == stacked_param_count(cell, D, H, L, bidirectional, framework="torch")
-
-
-@pytest.mark.parametrize("bidirectional", [False, True])
-def test_to_torch_round_trip_is_exact(bidirectional):
-    rng = np.random.default_rng(6)
-    layers = _layers("lstm", 3, 2, 2, rng, bidirectional)
-    module = stacked_to_torch(layers, _torch_module("lstm", 3, 2, 2, bidirectional))
-    back = stacked_from_torch(module)
-    flat = lambda ls: [p for level in ls for p in (level if bidirectional else (level,))]  # noqa: E731
-    for a, b in zip(flat(layers), flat(back)):
-        for name, value in a.as_dict().items():
-            np.testing.assert_array_equal(b.as_dict()[name], value)
-    assert not module.bias_hh_l1.detach().numpy().any()
-    x = rng.standard_normal((2, 5, 3))
-    with torch.no_grad():
-        out, _ = module(torch.from_numpy(x))
-    np.testing.assert_allclose(stacked_forward(x, layers, "lstm", bidirectional)[0], out.numpy(), atol=1e-12)
-
-
-def test_torch_helpers_refuse_wrong_inputs():
-    rng = np.random.default_rng(7)
-    module = _torch_module("rnn", 3, 4, 2, False)
-    with pytest.raises(ValueError, match="layers must be a list of 2 layers"):
-        stacked_to_torch(_layers("rnn", 3, 4, 1, rng), module)
-    with pytest.raises(ValueError, match=r"layers\[1\] must have D=4 and H=4 \(weight_ih_l1\); got D=3"):
-        stacked_to_torch([RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)], module)
-    with pytest.raises(ValueError, match=r"layers\[0\] must be an RNNParams"):
-        stacked_to_torch(_layers("lstm", 3, 4, 2, rng), module)
-    with pytest.raises(ValueError, match="must be a pair"):
-        stacked_to_torch(_layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True))
-    with pytest.raises(ValueError, match="must be an nn.RNN or nn.LSTM; got GRU"):
-        stacked_from_torch(torch.nn.GRU(3, 4))
-    with pytest.raises(ValueError, match="nonlinearity='tanh'"):
-        stacked_from_torch(torch.nn.RNN(3, 4, nonlinearity="relu"))

@@ -1,9 +1,25 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
-from companion.summary import keras_summary, torch_summary
+from companion.summary import keras_summary, weight_table
+
+SUMMARY_SCRIPT = """
+import keras
+from companion import seed_everything
+from companion.summary import keras_summary
+seed_everything(0)
+model = keras.Sequential(
+    [keras.Input(shape=(5, 3)), keras.layers.LSTM(4), keras.layers.Dense(2, activation="sigmoid")],
+    name="a_rather_long_model_name_for_the_test",
+)
+print(keras_summary(model))
+"""
 
 
-def test_keras_summary_is_narrow_plain_text():
+def test_keras_summary_is_plain_text_with_keras_counts():
     keras = pytest.importorskip("keras")
     from companion import count_params, seed_everything
 
@@ -11,18 +27,57 @@ def test_keras_summary_is_narrow_plain_text():
     model = keras.Sequential(
         [keras.Input(shape=(5, 3)), keras.layers.LSTM(4), keras.layers.Dense(2, activation="sigmoid")], name="s3"
     )
-    text = keras_summary(model, width=60)
-    assert max(len(line) for line in text.splitlines()) <= 60
-    assert "\x1b" not in text
-    assert f"Total params: {count_params('lstm', 3, 4) + count_params('dense', 4, 2)}" in text
-    with pytest.raises(ValueError, match="width must be an integer of at least 40"):
-        keras_summary(model, width=10)
+    text = keras_summary(model)
+    lines = text.splitlines()
+    assert lines[0] == 'Model: "s3"'
+    assert lines[1].split() == ["Layer", "(type)", "Output", "Shape", "Param", "#"]
+    assert lines[3].split() == ["lstm", "(LSTM)", "(None,", "4)", "128"]
+    assert lines[4].split() == ["dense", "(Dense)", "(None,", "2)", "10"]
+    total = count_params("lstm", 3, 4) + count_params("dense", 4, 2)
+    assert total == model.count_params()
+    assert f" Total params: {total} (552.00 B)" in lines
+    assert " Non-trainable params: 0 (0.00 B)" in lines
+    assert "\x1b" not in text and max(len(line) for line in lines) <= 79
+    with pytest.raises(ValueError, match="model must be a built Keras model"):
+        keras_summary(object())
 
 
-def test_torch_summary_lists_every_parameter():
+def test_keras_summary_does_not_depend_on_the_terminal_width():
+    pytest.importorskip("keras")
+    outputs = set()
+    for columns in ("40", "250"):
+        env = dict(os.environ, COLUMNS=columns)
+        run = subprocess.run([sys.executable, "-c", SUMMARY_SCRIPT], env=env, capture_output=True, text=True, check=True)
+        outputs.add(run.stdout)
+    assert len(outputs) == 1 and "Total params: 138" in outputs.pop()
+
+
+def test_keras_summary_patches_nothing_in_rich():
+    pytest.importorskip("keras")
+    import rich.console
+
+    before = rich.console._is_jupyter
+    keras = pytest.importorskip("keras")
+    keras_summary(keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)]))
+    assert rich.console._is_jupyter is before
+
+
+def test_weight_table_of_a_torch_module():
     torch = pytest.importorskip("torch")
-    text = torch_summary(torch.nn.LSTM(3, 4))
-    assert "weight_ih_l0" in text and "16x3" in text
-    assert text.splitlines()[-1].split()[-1] == "144"
-    with pytest.raises(ValueError, match="module must be a torch.nn.Module"):
-        torch_summary(object())
+    lines = weight_table(torch.nn.LSTM(3, 4)).splitlines()
+    assert lines[0].split() == ["weight", "shape", "count"]
+    assert lines[2].split() == ["weight_ih_l0", "(16,", "3)", "48"]
+    assert lines[-1].split() == ["total", "144"]
+    with pytest.raises(ValueError, match="obj must be a Keras layer or model, or a torch.nn.Module"):
+        weight_table(object())
+
+
+def test_weight_table_of_a_keras_layer():
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.LSTM(4)
+    with pytest.raises(ValueError, match="has no weights yet"):
+        weight_table(layer)
+    layer.build((None, None, 3))
+    lines = weight_table(layer).splitlines()
+    assert [line.split()[0] for line in lines[2:5]] == ["kernel", "recurrent_kernel", "bias"]
+    assert lines[2].split()[-1] == "48" and lines[-1].split() == ["total", "128"]

@@ -1,14 +1,34 @@
 """Moving weights between the book's layout and each framework's.
 
 The book's layout is RNNParams / LSTMParams (row vectors, gates i, f, g, o
-packed side by side). Each framework has its own submodule, which imports the
-framework only when one of its functions is called, so
+packed side by side). Each framework has its own submodule, which imports
+the framework only when one of its functions is called, so
 ``import companion.convert`` stays NumPy-only:
 
-* ``keras_layers``: from_keras / to_keras (SimpleRNN, LSTM layers)
-* ``tf1_graph``:    from_tf1 / to_tf1 (one set of variables per gate)
-* ``torch_modules``: from_torch / to_torch (nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell)
+* ``keras_weights``: from_keras / to_keras (SimpleRNN, LSTM layers)
+* ``torch_weights``: from_torch / to_torch (nn.RNN, nn.RNNCell, nn.LSTM,
+  nn.LSTMCell), stacked_from_torch / stacked_to_torch (num_layers,
+  bidirectional)
+* ``tf1_weights``:   from_tf1 / to_tf1 (the hand-unrolled graphs of
+  companion.tf1_graph)
 """
-from .torch_modules import from_torch, to_torch  # noqa: F401
-from .keras_layers import from_keras, to_keras  # noqa: F401
-from .tf1_graph import from_tf1, to_tf1  # noqa: F401
+
+from .keras_weights import from_keras, to_keras
+from .tf1_weights import from_tf1, to_tf1
+from .torch_weights import (
+    from_torch,
+    stacked_from_torch,
+    stacked_to_torch,
+    to_torch,
+)
+
+__all__ = [
+    "from_keras",
+    "from_tf1",
+    "from_torch",
+    "stacked_from_torch",
+    "stacked_to_torch",
+    "to_keras",
+    "to_tf1",
+    "to_torch",
+]

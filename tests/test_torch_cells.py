@@ -6,22 +6,15 @@ import pytest
 import companion
 from companion.convert import from_torch, to_torch
 
-torch = pytest.importorskip("torch")
-from companion.torch_modules import (  # noqa: E402
+torch = pytest.importorskip("torch")  # every test here runs PyTorch
+from companion.torch_cells import (  # noqa: E402
     LinearRNNCell,
     RowVectorLSTMCell,
     StackedRNNRegressor,
     predict,
+    run_cell_over_time,
     train_regressor,
 )
-
-
-def test_import_companion_does_not_import_torch():
-    import subprocess
-    import sys
-
-    code = "import sys, companion; assert 'torch' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
@@ -37,8 +30,60 @@ def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         torch.testing.assert_close(cell(x, h), builtin(x, h))
         # and the NumPy step, with the biases folded into one
-        expected = companion.rnn_step(x.numpy(), h.numpy(), from_torch(builtin))
+        expected, _ = companion.rnn_step(x.numpy(), h.numpy(), from_torch(builtin))
     np.testing.assert_allclose(cell(x, h).detach().numpy(), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_linear_rnn_cell_from_and_to_params(dtype):
+    params = companion.RNNParams.random(3, 4, np.random.default_rng(0), dtype=dtype)
+    cell = LinearRNNCell.from_params(params)
+    assert cell.U.weight.dtype == torch.from_numpy(params.W_xh).dtype
+    assert not cell.W.bias.detach().numpy().any()  # the whole bias sits in U
+    back = cell.to_params()
+    for name, value in params.as_dict().items():
+        np.testing.assert_array_equal(back.as_dict()[name], value)
+    torch.manual_seed(0)
+    two_biases = LinearRNNCell(3, 4)  # both biases non-zero: to_params sums them
+    np.testing.assert_allclose(
+        two_biases.to_params().b_h, (two_biases.U.bias + two_biases.W.bias).detach().numpy(), rtol=1e-6
+    )
+    with pytest.raises(ValueError, match="params must be an RNNParams"):
+        LinearRNNCell.from_params(companion.LSTMParams.random(3, 4, np.random.default_rng(0)))
+
+
+@pytest.mark.parametrize("kind", ["nn.RNNCell", "LinearRNNCell", "nn.LSTMCell", "RowVectorLSTMCell"])
+def test_run_cell_over_time_is_the_numpy_forward(kind):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 5, 3))  # float64: the cells follow
+    if "LSTM" in kind:
+        params = companion.LSTMParams.random(3, 4, rng)
+        cell = RowVectorLSTMCell.from_params(params) if kind == "RowVectorLSTMCell" else to_torch(params, torch.nn.LSTMCell(3, 4).double())
+        hs_np, h_T, c_T, _ = companion.lstm_forward(x, params)
+        final = (h_T, c_T)
+    else:
+        params = companion.RNNParams.random(3, 4, rng)
+        cell = LinearRNNCell.from_params(params) if kind == "LinearRNNCell" else to_torch(params, torch.nn.RNNCell(3, 4).double())
+        hs_np, h_T, _ = companion.rnn_forward(x, params)
+        final = (h_T,)
+    hs, state = run_cell_over_time(cell, x)
+    assert isinstance(hs, torch.Tensor) and hs.shape == (2, 5, 4) and not hs.requires_grad
+    np.testing.assert_allclose(hs.numpy(), hs_np, rtol=1e-12, atol=1e-14)
+    state = state if isinstance(state, tuple) else (state,)
+    for s, f in zip(state, final):
+        np.testing.assert_allclose(s.numpy(), f, rtol=1e-12, atol=1e-14)
+
+
+def test_run_cell_over_time_takes_an_initial_state_and_checks_x():
+    params = companion.RNNParams.random(3, 4, np.random.default_rng(2))
+    cell = LinearRNNCell.from_params(params)
+    x, h0 = np.random.default_rng(3).standard_normal((2, 3, 3)), np.random.default_rng(4).standard_normal((2, 4))
+    hs, _ = run_cell_over_time(cell, torch.from_numpy(x), torch.from_numpy(h0))
+    np.testing.assert_allclose(hs.numpy(), companion.rnn_forward(x, params, h0)[0], rtol=1e-12)
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D\)"):
+        run_cell_over_time(cell, x[0])
+    with pytest.raises(ValueError, match="cell must be a torch cell module"):
+        run_cell_over_time("cell", x)
 
 
 def test_linear_rnn_cell_checks_shapes():
@@ -87,7 +132,7 @@ def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy():
     x, h, c = (torch.randn(2, n) for n in (3, 4, 4))
     with torch.no_grad():
         ours, theirs = cell(x, (h, c)), builtin(x, (h, c))
-    ref = companion.lstm_step(x.numpy(), h.numpy(), c.numpy(), params)
+    ref = companion.lstm_step(x.numpy(), h.numpy(), c.numpy(), params)[:2]
     for a, b, r in zip(ours, theirs, ref):
         torch.testing.assert_close(a, b)
         np.testing.assert_allclose(a.numpy(), r, atol=1e-6)
@@ -138,7 +183,7 @@ def test_training_progress_bar_has_no_timings(capsys):
 def test_training_checks_inputs():
     model = StackedRNNRegressor(hidden_size=4, num_layers=1)
     X = np.zeros((4, 3, 1), np.float32)
-    with pytest.raises(ValueError, match=r"y must have shape \(N=4, 1=1\)"):
+    with pytest.raises(ValueError, match=r"y must have shape \(N=4, 1\)"):
         train_regressor(model, X, np.zeros((3, 1), np.float32))
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
         train_regressor(model, X, np.zeros((4, 1), np.float32), epochs=0)

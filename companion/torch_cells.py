@@ -1,11 +1,14 @@
-"""PyTorch modules written out by hand, and a small seeded training loop.
+"""PyTorch cells written out by hand, a loop that runs any cell over time, and a training loop.
 
 * ``LinearRNNCell``: the Korean PyTorch README's ``RNN_Cell``, built from two
-  ``nn.Linear`` layers: h_t = tanh(x_t U + h_{t-1} W + b_U + b_W).
+  ``nn.Linear`` layers: h_t = tanh(x_t U + h_{t-1} W + b_U + b_W);
+  ``from_params`` / ``to_params`` move RNNParams in and out.
 * ``StackedRNNRegressor``: the README's model: stacked cells of that kind over a
   univariate series, then Linear - Dropout - Linear - Dropout - Linear(H, 1).
 * ``RowVectorLSTMCell``: an LSTM cell holding the book's W_x (D, 4H),
   W_h (H, 4H) and b (4H,), computing the notation page's equations.
+* ``run_cell_over_time``: any of these cells, or nn.RNNCell / nn.LSTMCell,
+  stepped over a batch-first sequence, the states stacked to (N, T, H).
 * ``train_regressor`` / ``predict``: mini-batch Adam on mean squared error.
 
 This module imports torch; ``import companion`` does not import it.
@@ -18,20 +21,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from .params import LSTMParams
-from .validate import positive_int
-
-
-def _check_tensor(name, x, spec):
-    """Refuse anything but a float tensor whose shape matches ``spec`` ((name, size or None), ...)."""
-    want = "(" + ", ".join(f"{n}={s}" if s is not None else n for n, s in spec) + ")"
-    if not isinstance(x, torch.Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor of shape {want}; got {type(x).__name__}")
-    if x.ndim != len(spec) or any(s is not None and x.shape[k] != s for k, (_, s) in enumerate(spec)):
-        raise ValueError(f"{name} must have shape {want}; got {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise ValueError(f"{name} must hold floating-point numbers; got dtype {x.dtype}")
-    return x
+from .params import LSTMParams, RNNParams
+from .validate import (
+    float_tensor,
+    instance_of,
+    positive_int,
+    positive_number,
+    probability,
+)
+from .validate import seed as check_seed
 
 
 class LinearRNNCell(nn.Module):
@@ -39,7 +37,9 @@ class LinearRNNCell(nn.Module):
 
     U = Linear(D, H) and W = Linear(H, H) each carry a bias, so the cell has
     H*D + H*H + 2H parameters, PyTorch's count for nn.RNNCell(D, H).
-    forward(x_t (N, D), h_prev (N, H)) -> h_t (N, H)
+    forward(x_t (N, D), h_prev (N, H) or None for zeros) -> h_t (N, H)
+    In the book's terms W_xh = U.weight.T, W_hh = W.weight.T,
+    b_h = U.bias + W.bias (``to_params`` / ``from_params``).
     """
 
     def __init__(self, input_size, hidden_size):
@@ -49,9 +49,39 @@ class LinearRNNCell(nn.Module):
         self.U = nn.Linear(D, H)  # x_t U^T + b_U: weight (H, D), bias (H,)
         self.W = nn.Linear(H, H)  # h_prev W^T + b_W: weight (H, H), bias (H,)
 
-    def forward(self, x_t, h_prev):
-        _check_tensor("x_t", x_t, (("N", None), ("D", self.input_size)))
-        _check_tensor("h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size)))
+    @classmethod
+    def from_params(cls, params):
+        """A cell computing the same function as ``params`` (RNNParams).
+
+        U.weight = W_xh.T, U.bias = b_h, W.weight = W_hh.T, W.bias = 0;
+        the cell takes the dtype of the parameters.
+        """
+        instance_of("params", params, RNNParams)
+        cell = cls(params.D, params.H).to(torch.from_numpy(params.W_xh).dtype)
+        with torch.no_grad():
+            cell.U.weight.copy_(torch.from_numpy(params.W_xh.T))  # (D, H) -> (H, D)
+            cell.U.bias.copy_(torch.from_numpy(params.b_h))  # the whole bias here ...
+            cell.W.weight.copy_(torch.from_numpy(params.W_hh.T))  # (H, H), transposed
+            cell.W.bias.zero_()  # ... and none here
+        return cell
+
+    def to_params(self):
+        """The cell's weights as RNNParams: W_xh = U.weight.T, W_hh = W.weight.T, b_h = U.bias + W.bias."""
+
+        def numpy(t):
+            return t.detach().cpu().numpy().copy()
+
+        return RNNParams(
+            W_xh=numpy(self.U.weight).T,  # (H, D) -> (D, H)
+            W_hh=numpy(self.W.weight).T,  # (H, H), transposed
+            b_h=numpy(self.U.bias + self.W.bias),  # the two biases, summed
+        )
+
+    def forward(self, x_t, h_prev=None):
+        float_tensor("x_t", x_t, ("N", ("D", self.input_size)))
+        if h_prev is None:
+            h_prev = x_t.new_zeros(x_t.shape[0], self.hidden_size)
+        float_tensor("h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size)))
         return torch.tanh(self.U(x_t) + self.W(h_prev))
 
 
@@ -70,8 +100,7 @@ class StackedRNNRegressor(nn.Module):
         super().__init__()
         D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
         L = positive_int("num_layers", num_layers)
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a probability in [0, 1); got {dropout!r}")
+        dropout = probability("dropout", dropout)
         self.input_size, self.hidden_size, self.num_layers = D, H, L
         if leftover_cell:
             self.rnn = LinearRNNCell(D, H)  # the README's leftover: registered, never used
@@ -83,7 +112,7 @@ class StackedRNNRegressor(nn.Module):
         self.fc3 = nn.Linear(H, 1)
 
     def forward(self, x):
-        _check_tensor("x", x, (("N", None), ("T", None), ("D", self.input_size)))
+        float_tensor("x", x, ("N", "T", ("D", self.input_size)))
         N, T, _ = x.shape
         hs = [x.new_zeros(N, self.hidden_size) for _ in self.rnn_cells]  # one (N, H) state per layer
         for t in range(T):
@@ -116,22 +145,21 @@ class RowVectorLSTMCell(nn.Module):
 
     @classmethod
     def from_params(cls, params):
-        """A cell holding a copy of ``params`` (LSTMParams), in float32."""
-        if not isinstance(params, LSTMParams):
-            raise ValueError(f"params must be an LSTMParams; got {type(params).__name__}")
-        cell = cls(params.D, params.H)
+        """A cell holding a copy of ``params`` (LSTMParams), in their dtype."""
+        instance_of("params", params, LSTMParams)
+        cell = cls(params.D, params.H).to(torch.from_numpy(params.W_x).dtype)
         with torch.no_grad():
             for name, value in params.as_dict().items():
                 getattr(cell, name).copy_(torch.as_tensor(value))
         return cell
 
     def to_params(self):
-        """The cell's weights as LSTMParams (float32 NumPy copies)."""
+        """The cell's weights as LSTMParams (NumPy copies, in the cell's dtype)."""
         return LSTMParams(*(p.detach().cpu().numpy().copy() for p in (self.W_x, self.W_h, self.b)))
 
     def forward(self, x_t, state=None):
         H = self.hidden_size
-        _check_tensor("x_t", x_t, (("N", None), ("D", self.input_size)))
+        float_tensor("x_t", x_t, ("N", ("D", self.input_size)))
         N = x_t.shape[0]
         if state is None:
             h_prev = c_prev = x_t.new_zeros(N, H)
@@ -139,8 +167,8 @@ class RowVectorLSTMCell(nn.Module):
             if not isinstance(state, (tuple, list)) or len(state) != 2:
                 raise ValueError("state must be None or a pair (h_prev, c_prev), each of shape (N, H)")
             h_prev, c_prev = state
-            _check_tensor("h_prev", h_prev, (("N", N), ("H", H)))
-            _check_tensor("c_prev", c_prev, (("N", N), ("H", H)))
+            float_tensor("h_prev", h_prev, (("N", N), ("H", H)))
+            float_tensor("c_prev", c_prev, (("N", N), ("H", H)))
         z = x_t @ self.W_x + h_prev @ self.W_h + self.b  # (N, 4H)
         i, f, g, o = z.split(H, dim=1)  # four (N, H) blocks, in the order i, f, g, o
         c_t = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.tanh(g)
@@ -148,11 +176,37 @@ class RowVectorLSTMCell(nn.Module):
         return h_t, c_t
 
 
+def run_cell_over_time(cell, x, state=None):
+    """Step a cell over a batch-first sequence and stack its hidden states.
+
+    cell:  a module called as cell(x_t, state) -> h_t, or -> (h_t, c_t) for
+           LSTM cells: nn.RNNCell, nn.LSTMCell, nn.GRUCell, LinearRNNCell,
+           RowVectorLSTMCell
+    x:     (N, T, D) tensor or NumPy array (converted without a copy; its
+           dtype must match the cell's)
+    state: the initial state as the cell takes it (h_0, or (h_0, c_0)), or
+           None for zeros
+    returns (hs, state): hs (N, T, H) tensor of every h_t; state the last
+    one as the cell returned it (h_T, or (h_T, c_T)). Runs under
+    torch.no_grad().
+    """
+    if not callable(cell):
+        raise ValueError(f"cell must be a torch cell module; got {type(cell).__name__}")
+    x = torch.from_numpy(x) if isinstance(x, np.ndarray) else x
+    float_tensor("x", x, ("N", "T", "D"))
+    hs = []
+    with torch.no_grad():
+        for t in range(x.shape[1]):
+            state = cell(x[:, t, :], state)  # h_t, or (h_t, c_t): (N, H) each
+            hs.append(state[0] if isinstance(state, tuple) else state)
+    return torch.stack(hs, dim=1), state  # (N, T, H)
+
+
 def _as_float_tensor(name, value, spec):
     x = torch.as_tensor(value)
     if not x.is_floating_point():
         raise ValueError(f"{name} must hold floating-point numbers; got dtype {x.dtype}")
-    return _check_tensor(name, x.float(), spec)
+    return float_tensor(name, x.float(), spec)
 
 
 def predict(model, X, batch_size=256):
@@ -160,7 +214,7 @@ def predict(model, X, batch_size=256):
 
     X: (N, T, D) array or tensor; returns (N, 1) float32.
     """
-    X = _as_float_tensor("X", X, (("N", None), ("T", None), ("D", None)))
+    X = _as_float_tensor("X", X, ("N", "T", "D"))
     batch_size = positive_int("batch_size", batch_size)
     model.eval()
     with torch.no_grad():
@@ -180,14 +234,12 @@ def train_regressor(model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, prog
     """
     from tqdm import tqdm
 
-    X = _as_float_tensor("X", X, (("N", None), ("T", None), ("D", None)))
-    y = _as_float_tensor("y", y, (("N", X.shape[0]), ("1", 1)))
+    X = _as_float_tensor("X", X, ("N", "T", "D"))
+    y = _as_float_tensor("y", y, (("N", X.shape[0]), 1))
     epochs, batch_size = positive_int("epochs", epochs), positive_int("batch_size", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
-        raise ValueError(f"lr must be a positive number; got {lr!r}")
-    generator = torch.Generator().manual_seed(int(seed))
+    seed = check_seed(seed)
+    lr = positive_number("lr", lr)
+    generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.MSELoss()
     bar = tqdm(

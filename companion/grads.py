@@ -1,0 +1,146 @@
+"""Gradient containers: dL/dW for every weight of a cell, named as gradients.
+
+A backward pass returns one of these, not a parameter container: its fields
+carry a ``d`` prefix (``dW_xh``), its messages and repr say ``dL/dW_xh``, and
+it accepts NaN and infinite values, so an exploding float32 gradient can be
+shown instead of refused. After a sequence backward it also carries the
+gradient that reached every hidden state (``dh``, and ``dc`` for the LSTM).
+
+    RNNGrads:  dW_xh (D, H), dW_hh (H, H), db_h (H,);           dh (N, T, H)
+    LSTMGrads: dW_x (D, 4H), dW_h (H, 4H), db (4H,);            dh, dc (N, T, H)
+
+A new cell adds a subclass: its ``PARAMS`` class and the symbolic
+``SHAPES`` of its fields ("4H" means 4 times H, checked).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import ClassVar, Optional
+
+import numpy as np
+
+from .params import LSTMParams, RNNParams
+from .validate import as_float_array, positive_number
+
+#: parameter class -> its gradient class (filled by Grads subclasses)
+GRADS_FOR: dict = {}
+
+
+def _resolve(spec, dims):
+    """A concrete shape spec from a symbolic one, fixing sizes seen before."""
+    out = []
+    for axis in spec:
+        m = re.fullmatch(r"(\d+)H", axis)
+        if m and "H" in dims and axis not in dims:
+            dims[axis] = int(m.group(1)) * dims["H"]
+        out.append((axis, dims.get(axis)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, eq=False)
+class Grads:
+    """Base of RNNGrads / LSTMGrads: checks shapes, allows NaN and inf.
+
+    Subclasses list the parameter gradients first, then the per-step
+    gradients (``dh``, ``dc``), which may be None.
+    """
+
+    PARAMS: ClassVar[type] = type(None)
+    SHAPES: ClassVar[dict] = {}
+    STEPS: ClassVar[tuple] = ()  # per-step fields, e.g. ("dh",)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.PARAMS is not type(None):
+            GRADS_FOR[cls.PARAMS] = cls
+
+    def __post_init__(self):
+        dims = {}
+        for name in self.param_names() + self.STEPS:
+            value = getattr(self, name)
+            if value is None and name in self.STEPS:
+                continue
+            spec = _resolve(self.SHAPES[name], dims)
+            arr = as_float_array(f"dL/{name}", value, spec, finite=False)
+            for (axis, _), size in zip(spec, arr.shape):
+                dims.setdefault(axis, size)
+            for axis, size in dims.items():
+                m = re.fullmatch(r"(\d+)H", axis)
+                if m and "H" in dims and size != int(m.group(1)) * dims["H"]:
+                    raise ValueError(
+                        f"dL/{name} must fit H={dims['H']} ({axis}="
+                        f"{int(m.group(1)) * dims['H']}); got {arr.shape}"
+                    )
+            object.__setattr__(self, name, arr)
+
+    @classmethod
+    def param_names(cls) -> tuple:
+        """The names of the parameter gradients, e.g. ('dW_xh', 'dW_hh', 'db_h')."""
+        return tuple(f.name for f in fields(cls) if f.name not in cls.STEPS)
+
+    def as_dict(self) -> dict:
+        """{name: array} of the parameter gradients (not dh / dc)."""
+        return {name: getattr(self, name) for name in self.param_names()}
+
+    def norm(self) -> float:
+        """The global L2 norm of the parameter gradients (``grad_norm``)."""
+        from .gradcheck import grad_norm
+
+        return grad_norm(self)
+
+    def clip(self, max_norm, eps=1e-6):
+        """``clip_grad_norm(self, max_norm, eps)``: (clipped, norm before)."""
+        from .gradcheck import clip_grad_norm
+
+        positive_number("max_norm", max_norm)
+        return clip_grad_norm(self, max_norm, eps)
+
+    def __repr__(self):
+        parts = []
+        for name in self.param_names() + self.STEPS:
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"dL/{name} {tuple(value.shape)}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RNNGrads(Grads):
+    """Gradients of a loss L for the vanilla RNN (see the module docstring)."""
+
+    PARAMS: ClassVar[type] = RNNParams
+    SHAPES: ClassVar[dict] = {
+        "dW_xh": ("D", "H"),
+        "dW_hh": ("H", "H"),
+        "db_h": ("H",),
+        "dh": ("N", "T", "H"),
+    }
+    STEPS: ClassVar[tuple] = ("dh",)
+
+    dW_xh: np.ndarray
+    dW_hh: np.ndarray
+    db_h: np.ndarray
+    dh: Optional[np.ndarray] = None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LSTMGrads(Grads):
+    """Gradients of a loss L for the LSTM (see the module docstring)."""
+
+    PARAMS: ClassVar[type] = LSTMParams
+    SHAPES: ClassVar[dict] = {
+        "dW_x": ("D", "4H"),
+        "dW_h": ("H", "4H"),
+        "db": ("4H",),
+        "dh": ("N", "T", "H"),
+        "dc": ("N", "T", "H"),
+    }
+    STEPS: ClassVar[tuple] = ("dh", "dc")
+
+    dW_x: np.ndarray
+    dW_h: np.ndarray
+    db: np.ndarray
+    dh: Optional[np.ndarray] = None
+    dc: Optional[np.ndarray] = None

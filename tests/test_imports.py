@@ -1,0 +1,32 @@
+"""Which modules may import which framework: one parametrised test for the whole package."""
+
+import subprocess
+import sys
+
+import pytest
+
+FRAMEWORKS = ("tensorflow", "keras", "torch", "matplotlib")
+
+#: modules that must import NumPy only (frameworks are imported inside their functions)
+NUMPY_ONLY = [
+    "companion",
+    "companion.compare",
+    "companion.convert",
+    "companion.counting",
+    "companion.data",
+    "companion.gradcheck",
+    "companion.grads",
+    "companion.memory_task",
+    "companion.notebook",
+    "companion.stacked",
+    "companion.summary",
+    "companion.tf1_graph",
+    "companion.validate",
+]
+
+
+@pytest.mark.parametrize("module", NUMPY_ONLY)
+def test_module_imports_no_framework(module):
+    code = f"import sys, {module}; print(sorted(m for m in {FRAMEWORKS!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
