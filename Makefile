@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit site-test bench execute lab lock test-latest wheel-test clean
+.PHONY: help venv book test unit site-test bench bench-breakdown execute lab lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every notebook)"
@@ -18,6 +18,7 @@ help:
 	@echo "make unit     unit tests only (fast)"
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
+	@echo "make bench-breakdown  record where an LSTM step's time goes (minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make lab      open JupyterLab on the book with the project's kernel"
 	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions)"
@@ -33,17 +34,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-# The book renders the stored outputs that nbval checks. EXECUTE=1 runs every
-# notebook again during the build (a config copy with execute_notebooks: force).
+# The book renders the stored outputs that nbval checks: one strict Sphinx build
+# per edition (its own interface language and search) plus the language picker,
+# all from _config.yml and _toc.yml (tools/build_book.py; -W -n --keep-going).
+# EXECUTE=1 runs every notebook again during the build (execute_notebooks: force).
 EXECUTE ?=
-BOOK_CONFIG = $(if $(EXECUTE),--config _build/_config_execute.yml,)
 
 book: $(STAMP)
-ifneq ($(EXECUTE),)
-	@mkdir -p _build
-	sed 's/^  execute_notebooks: .*/  execute_notebooks: force/' _config.yml > _build/_config_execute.yml
-endif
-	$(BIN)/jupyter-book build . -W -n --keep-going $(BOOK_CONFIG)
+	$(BIN)/python tools/build_book.py $(if $(EXECUTE),--execute,)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
@@ -58,6 +56,12 @@ site-test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
+
+# Where one time step's time goes (products, element-wise work, overhead), one
+# thread, thread CPU time: writes book/data/bench_breakdown_cpu.csv and
+# bench_kernels_cpu.csv, read by the performance chapter (minutes).
+bench-breakdown: $(STAMP)
+	$(BIN)/python bench/breakdown.py
 
 execute: $(STAMP)
 	$(BIN)/python tools/nbtools.py execute $(NB)

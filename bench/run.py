@@ -10,6 +10,7 @@ NumPy and Keras are left out unless named in --impls, and then run on the CPU,
 labelled "cpu" in the CSV. Every time is also given as a ratio to nn.LSTM on
 the same size, mode and device.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,15 +25,39 @@ CUDA_IMPLS = "torch_loop,torch_loop_compiled,torch_nn"
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="all", help="comma-separated presets: tiny, small, medium, large, or all")
-    ap.add_argument("--impls", default=None, help=f"comma-separated (default cpu: {CPU_IMPLS}; cuda: {CUDA_IMPLS})")
+    ap.add_argument(
+        "--sizes",
+        default="all",
+        help="comma-separated presets: tiny, small, medium, large, or all",
+    )
+    ap.add_argument(
+        "--impls",
+        default=None,
+        help=f"comma-separated (default cpu: {CPU_IMPLS}; cuda: {CUDA_IMPLS})",
+    )
     ap.add_argument("--modes", default="forward,forward+backward")
-    ap.add_argument("--reps", type=int, default=5, help="timed repetitions (medium caps at 3, large at 2)")
-    ap.add_argument("--threads", type=int, default=os.cpu_count(), help="CPU threads for BLAS, PyTorch and TensorFlow")
+    ap.add_argument(
+        "--reps",
+        type=int,
+        default=5,
+        help="timed repetitions (medium caps at 3, large at 2)",
+    )
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=os.cpu_count(),
+        help="CPU threads for BLAS, PyTorch and TensorFlow",
+    )
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--out", default="bench_results.csv", help="CSV path")
-    ap.add_argument("--plot", default=None, help="PNG path (default: the CSV path with .png)")
-    ap.add_argument("--note", default="", help="free text stored in the CSV header")
+    ap.add_argument(
+        "--plot",
+        default=None,
+        help="PNG path (default: the CSV path with .png)",
+    )
+    ap.add_argument(
+        "--note", default="", help="free text stored in the CSV header"
+    )
     return ap.parse_args(argv)
 
 
@@ -47,43 +72,63 @@ def main(argv=None):
     quiet_tensorflow()
     from companion import bench
 
-    impls = (args.impls or (CUDA_IMPLS if args.device == "cuda" else CPU_IMPLS)).split(",")
+    impls = (
+        args.impls or (CUDA_IMPLS if args.device == "cuda" else CPU_IMPLS)
+    ).split(",")
     for name in impls:
         if name not in bench.IMPLS:
-            raise SystemExit(f"--impls: unknown implementation {name!r}; choose from {', '.join(bench.IMPLS)}")
+            raise SystemExit(
+                f"--impls: unknown implementation {name!r}; choose from {', '.join(bench.IMPLS)}"
+            )
     modes = [m for m in args.modes.split(",") if m]
     sizes = bench.parse_sizes(args.sizes)
 
     import torch
 
-    torch.set_num_threads(args.threads)
     if "keras" in impls:
         import tensorflow as tf
 
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
         tf.get_logger().setLevel("ERROR")
-    bench.set_blas_threads(args.threads)
+    # OpenBLAS, PyTorch and (if imported) TensorFlow's intra- and inter-op pools
+    threads_set = bench.set_threads(args.threads)
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda: PyTorch sees no CUDA device")
 
     meta = bench.machine_info(args.device)
     meta["threads"] = args.threads
-    meta["gemm_gflops_numpy"] = f"{bench.gemm_gflops(1024, library='numpy'):.1f}"
-    meta["gemm_gflops_torch"] = f"{bench.gemm_gflops(1024, library='torch'):.1f}"
+    meta["threads_set"] = ", ".join(f"{k}={v}" for k, v in threads_set.items())
+    meta["gemm_gflops_numpy"] = (
+        f"{bench.gemm_gflops(1024, library='numpy'):.1f}"
+    )
+    meta["gemm_gflops_torch"] = (
+        f"{bench.gemm_gflops(1024, library='torch'):.1f}"
+    )
     meta["bandwidth_gbs"] = f"{bench.bandwidth_gbs():.1f}"
-    peak = max(float(meta["gemm_gflops_numpy"]), float(meta["gemm_gflops_torch"]))
-    meta["gemm_peak_note"] = "best float32 1024^3 GEMM of NumPy and PyTorch at these threads, GFLOP/s"
+    peak = max(
+        float(meta["gemm_gflops_numpy"]), float(meta["gemm_gflops_torch"])
+    )
+    meta["gemm_peak_note"] = (
+        "best float32 1024^3 GEMM of NumPy and PyTorch at these threads, GFLOP/s"
+    )
     if args.device == "cuda":
-        meta["torch_cuda_note"] = "torch_* rows on the GPU; ratios compare rows of the same device"
+        meta["torch_cuda_note"] = (
+            "torch_* rows on the GPU; ratios compare rows of the same device"
+        )
     if args.note:
         meta["note"] = args.note
     for k, v in meta.items():
         print(f"{k}: {v}")
     print()
 
-    rows = bench.run_suite(sizes, impls, modes, reps=args.reps, threads=args.threads, device=args.device,
-                           gemm_peak=peak)
+    rows = bench.run_suite(
+        sizes,
+        impls,
+        modes,
+        reps=args.reps,
+        threads=args.threads,
+        device=args.device,
+        gemm_peak=peak,
+    )
     print("\nratios to nn.LSTM (same size, mode, device):")
     for r in rows:
         print(bench.suite.format_row(r))
@@ -98,10 +143,18 @@ def main(argv=None):
     import matplotlib.pyplot as plt
 
     plot = pathlib.Path(args.plot) if args.plot else out.with_suffix(".png")
-    plot.parent.mkdir(parents=True, exist_ok=True)  # e.g. _build/ on a fresh clone
-    label = meta.get("gpu", meta["cpu"]) + f", {args.threads} threads, torch {meta['torch']}"
+    plot.parent.mkdir(
+        parents=True, exist_ok=True
+    )  # e.g. _build/ on a fresh clone
+    label = (
+        meta.get("gpu", meta["cpu"])
+        + f", {args.threads} threads, torch {meta['torch']}"
+    )
     try:
-        axes = bench.plot_ratios([r for r in rows if r["device"] == args.device] or rows, title=label)
+        axes = bench.plot_ratios(
+            [r for r in rows if r["device"] == args.device] or rows,
+            title=label,
+        )
         axes[0].figure.tight_layout()
         axes[0].figure.savefig(plot, dpi=110)
         plt.close(axes[0].figure)

@@ -1,4 +1,5 @@
 """Tests of companion.bench: every implementation computes the book's LSTM, and the sweep's plumbing."""
+
 import subprocess
 import sys
 
@@ -11,24 +12,47 @@ import companion
 from companion import bench
 from companion.bench import numpy_lstm as nl
 
+ROOT = bench.__file__.rsplit("/companion/", 1)[0]
+
 
 def torch_reference(x, params, dhs):
     """hs and the gradients of sum(hs * dhs) by PyTorch autograd, float64."""
     import torch
 
     xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    W = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (params.W_x, params.W_h, params.b)]
+    W = [
+        torch.tensor(a, dtype=torch.float64, requires_grad=True)
+        for a in (params.W_x, params.W_h, params.b)
+    ]
     hs = bench.runners.torch_lstm_loop(xt, *W)
     (hs * torch.tensor(dhs, dtype=torch.float64)).sum().backward()
-    grads = {"dx": xt.grad, "dW_x": W[0].grad, "dW_h": W[1].grad, "db": W[2].grad}
+    grads = {
+        "dx": xt.grad,
+        "dW_x": W[0].grad,
+        "dW_h": W[1].grad,
+        "db": W[2].grad,
+    }
     return hs.detach().numpy(), {k: v.numpy() for k, v in grads.items()}
 
 
 @settings(max_examples=8, deadline=None)
-@given(N=st.integers(1, 4), T=st.integers(1, 5), D=st.integers(1, 4), H=st.integers(1, 5), seed=st.integers(0, 99))
+@given(
+    N=st.integers(1, 4),
+    T=st.integers(1, 5),
+    D=st.integers(1, 4),
+    H=st.integers(1, 5),
+    seed=st.integers(0, 99),
+)
 def test_every_numpy_forward_matches_lstm_forward(N, T, D, H, seed):
     params, x, _ = bench.problem(N, T, D, H, seed=seed, dtype=np.float64)
-    ref, (h_ref, c_ref) = companion.lstm_forward(x, params)
+    ref, h_ref, c_ref = reference_forward(x, params)
+    assert list(nl.FORWARD) == [
+        "naive",
+        "packed",
+        "hoisted",
+        "tanh_sigmoid",
+        "fused",
+    ]
     for name, fn in nl.FORWARD.items():
         hs, (h, c) = fn(x, params)
         assert hs.shape == (N, T, H), name
@@ -37,8 +61,102 @@ def test_every_numpy_forward_matches_lstm_forward(N, T, D, H, seed):
         np.testing.assert_allclose(c, c_ref, atol=1e-12, err_msg=name)
 
 
+def reference_forward(x, params):
+    """(hs, h_T, c_T) of the book's reference ``companion.lstm_forward``."""
+    out = companion.lstm_forward(x, params)
+    if len(out) == 2:  # (hs, (h_T, c_T))
+        return out[0], *out[1]
+    return out[0], out[1], out[2]  # (hs, h_T, c_T, cache)
+
+
+def test_two_sigmoids_are_one_function():
+    z = np.array([-800.0, -30.0, -1.0, 0.0, 0.5, 30.0, 800.0])
+    exact = 1 / (1 + np.exp(-np.clip(z, -700, 700)))
+    with np.errstate(over="raise"):
+        np.testing.assert_allclose(nl.sigmoid_logaddexp(z), exact, atol=1e-15)
+        np.testing.assert_allclose(nl.sigmoid_tanh(z), exact, atol=1e-15)
+    z32 = np.linspace(-20, 20, 101, dtype=np.float32)
+    assert (
+        nl.sigmoid_tanh(z32).dtype
+        == np.float32
+        == nl.sigmoid_logaddexp(z32).dtype
+    )
+
+
+def test_products_table_counts_every_level_flops():
+    N, T, D, H = 3, 5, 4, 6
+    for level, products in nl.PRODUCTS.items():
+        flops = sum(
+            2 * m * k * n * count for m, k, n, count in products(N, T, D, H)
+        )
+        assert flops == bench.lstm_flops(N, T, D, H), level
+    assert set(nl.PRODUCTS) == set(nl.FORWARD)
+    # in the loop: 8, 2, then 1 product per step
+    assert [
+        sum(c for m, *_, c in nl.PRODUCTS[lv](N, T, D, H) if m == N) / T
+        for lv in nl.FORWARD
+    ] == [8, 2, 1, 1, 1]
+
+
+def test_elementwise_table_matches_fused_step():
+    import ast
+    import inspect
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(nl.fused_step)))
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.AugAssign)
+        or (
+            isinstance(n, ast.Call)
+            and getattr(n.func, "attr", "") in ("tanh", "multiply")
+        )
+    ]
+    assert len(calls) == len(bench.breakdown.FUSED_ELEMENTWISE)
+    ops, nbytes = bench.elementwise_work(2, 3, T=5)
+    assert ops == 5 * 2 * 3 * 22 and nbytes == 5 * 2 * 3 * 4 * 52
+    for size in bench.parse_sizes(
+        "all"
+    ):  # the docstring's "under 4 % of the FLOPs"
+        assert bench.elementwise_work(size.N, size.H, size.T)[
+            0
+        ] < 0.04 * bench.lstm_flops(size.N, size.T, size.D, size.H)
+
+
+def test_breakdown_parts_add_up_and_kernels_are_timed():
+    size = bench.Size("t", 2, 4, 3, 5)
+    rows = bench.time_breakdown(
+        size, levels=["naive", "fused"], reps=2, threads=1
+    )
+    assert [r["level"] for r in rows] == ["naive", "fused"]
+    for r in rows:
+        parts = bench.split(r)
+        assert parts["products"] + parts["overhead"] + parts[
+            "elementwise"
+        ] == pytest.approx(parts["total"])
+        assert (
+            r["total_min_ms"] > 0
+            and r["products_min_ms"] > 0
+            and r["total_median_ms"] >= r["total_min_ms"]
+        )
+    kernels = bench.kernel_rates(size, reps=2, threads=1)
+    assert [k["kernel"] for k in kernels][
+        -1
+    ] == "element-wise work, fused step"
+    assert kernels[0]["flops"] == 2 * 2 * 4 * 3 * 4 * 5 and all(
+        k["min_ms"] > 0 for k in kernels
+    )
+
+
 @settings(max_examples=8, deadline=None)
-@given(N=st.integers(1, 4), T=st.integers(1, 5), D=st.integers(1, 4), H=st.integers(1, 5), seed=st.integers(0, 99))
+@given(
+    N=st.integers(1, 4),
+    T=st.integers(1, 5),
+    D=st.integers(1, 4),
+    H=st.integers(1, 5),
+    seed=st.integers(0, 99),
+)
 def test_numpy_backward_matches_torch_autograd(N, T, D, H, seed):
     params, x, dhs = bench.problem(N, T, D, H, seed=seed, dtype=np.float64)
     hs_ref, g_ref = torch_reference(x, params, dhs)
@@ -48,7 +166,9 @@ def test_numpy_backward_matches_torch_autograd(N, T, D, H, seed):
         assert set(grads) == set(g_ref)
         for k in g_ref:
             assert grads[k].shape == g_ref[k].shape, (fn.__name__, k)
-            np.testing.assert_allclose(grads[k], g_ref[k], atol=1e-10, err_msg=f"{fn.__name__} {k}")
+            np.testing.assert_allclose(
+                grads[k], g_ref[k], atol=1e-10, err_msg=f"{fn.__name__} {k}"
+            )
 
 
 def test_fused_backward_is_not_trivially_right():
@@ -63,17 +183,33 @@ def test_fused_backward_is_not_trivially_right():
 def test_float32_keeps_dtype():
     params, x, dhs = bench.problem(2, 3, 4, 5)
     hs, grads = nl.lstm_forward_backward_fused(x, params, dhs)
-    assert hs.dtype == np.float32 and all(g.dtype == np.float32 for g in grads.values())
+    assert hs.dtype == np.float32 and all(
+        g.dtype == np.float32 for g in grads.values()
+    )
     assert nl.lstm_forward_fused(x, params)[0].dtype == np.float32
 
 
 @pytest.mark.parametrize("mode", bench.MODES)
 def test_every_cpu_runner_agrees(mode):
     params, x, dhs = bench.problem(3, 4, 5, 6)
-    diffs = bench.agreement(["numpy_naive", "torch_loop", "torch_nn", "keras"], mode, params, x, dhs)
-    assert set(diffs) == {"numpy_opt", "numpy_naive", "torch_loop", "torch_nn", "keras"}
+    diffs = bench.agreement(
+        ["numpy_naive", "torch_loop", "torch_nn", "keras"],
+        mode,
+        params,
+        x,
+        dhs,
+    )
+    assert set(diffs) == {
+        "numpy_opt",
+        "numpy_naive",
+        "torch_loop",
+        "torch_nn",
+        "keras",
+    }
     for impl, d in diffs.items():
-        expected = {"hs"} if mode == "forward" else {"hs", "dx", "dW_x", "dW_h", "db"}
+        expected = (
+            {"hs"} if mode == "forward" else {"hs", "dx", "dW_x", "dW_h", "db"}
+        )
         assert set(d) == expected, impl
         assert max(d.values()) < 1e-5, (impl, d)
 
@@ -97,31 +233,67 @@ def test_flops_and_sizes():
     assert bench.lstm_flops(1, 1, 1, 1, "forward+backward") == 3 * 16
     required = {(s.N, s.T, s.D, s.H) for s in bench.parse_sizes("all")}
     assert {(64, 100, 128, 256), (256, 200, 512, 1024)} <= required
-    assert bench.gemm_intensity(1024, 1024, 1024) == pytest.approx(2 * 1024**3 / (4 * 3 * 1024**2))
+    assert bench.gemm_intensity(1024, 1024, 1024) == pytest.approx(
+        2 * 1024**3 / (4 * 3 * 1024**2)
+    )
 
 
 def test_summarize_and_ratios():
     s = bench.summarize([0.001, 0.003, 0.002])
-    assert s["median_ms"] == pytest.approx(2.0) and s["min_ms"] == pytest.approx(1.0)
+    assert s["median_ms"] == pytest.approx(2.0) and s[
+        "min_ms"
+    ] == pytest.approx(1.0)
     rows = [
-        {"impl": "torch_nn", "size": "a", "mode": "forward", "device": "cpu", "median_ms": 2.0, "status": "ok"},
-        {"impl": "numpy_opt", "size": "a", "mode": "forward", "device": "cpu", "median_ms": 3.0, "status": "ok"},
-        {"impl": "keras", "size": "a", "mode": "forward", "device": "cpu", "status": "failed: X"},
+        {
+            "impl": "torch_nn",
+            "size": "a",
+            "mode": "forward",
+            "device": "cpu",
+            "median_ms": 2.0,
+            "status": "ok",
+        },
+        {
+            "impl": "numpy_opt",
+            "size": "a",
+            "mode": "forward",
+            "device": "cpu",
+            "median_ms": 3.0,
+            "status": "ok",
+        },
+        {
+            "impl": "keras",
+            "size": "a",
+            "mode": "forward",
+            "device": "cpu",
+            "status": "failed: X",
+        },
     ]
     bench.add_ratios(rows)
-    assert rows[1]["ratio_to_torch_nn"] == pytest.approx(1.5) and "ratio_to_torch_nn" not in rows[2]
+    assert (
+        rows[1]["ratio_to_torch_nn"] == pytest.approx(1.5)
+        and "ratio_to_torch_nn" not in rows[2]
+    )
 
 
 def test_run_suite_writes_and_reads_csv(tmp_path):
     size = bench.Size("t", 2, 3, 4, 5)
-    rows = bench.run_suite([size], ["numpy_opt", "torch_nn", "keras"], reps=2, threads=1, gemm_peak=10.0, log=None)
+    rows = bench.run_suite(
+        [size],
+        ["numpy_opt", "torch_nn", "keras"],
+        reps=2,
+        threads=1,
+        gemm_peak=10.0,
+        log=None,
+    )
     assert len(rows) == 6 and all(r["status"] == "ok" for r in rows), rows
     path = tmp_path / "r.csv"
     bench.write_csv(path, rows, {"cpu": "test cpu", "note": "a: b"})
     back, meta = bench.read_csv(path)
     assert meta == {"cpu": "test cpu", "note": "a: b"}
     assert [r["impl"] for r in back] == [r["impl"] for r in rows]
-    assert back[0]["T"] == 3 and back[1]["ratio_to_torch_nn"] == pytest.approx(1.0)
+    assert back[0]["T"] == 3 and back[1]["ratio_to_torch_nn"] == pytest.approx(
+        1.0
+    )
     assert back[0]["median_ms"] > 0
 
 
@@ -130,23 +302,148 @@ def test_run_suite_records_a_failure_instead_of_stopping(monkeypatch):
         raise RuntimeError("no such backend")
 
     monkeypatch.setattr(bench.suite, "agreement", broken)
-    rows = bench.run_suite([bench.Size("t", 1, 2, 2, 2)], ["numpy_opt"], modes=["forward"], reps=1, log=None)
+    rows = bench.run_suite(
+        [bench.Size("t", 1, 2, 2, 2)],
+        ["numpy_opt"],
+        modes=["forward"],
+        reps=1,
+        log=None,
+    )
     assert rows[0]["status"] == "failed: RuntimeError: no such backend"
 
 
 def test_set_blas_threads():
-    assert bench.set_blas_threads(1) in (True, False)
+    assert bench.set_blas_threads(1) is True  # NumPy's OpenBLAS is loaded
+    assert set(bench.blas_threads().values()) == {1}
+    bench.set_blas_threads(2)
+    assert set(bench.blas_threads().values()) == {2}
     with pytest.raises(ValueError):
         bench.set_blas_threads(0)
 
 
+def test_set_threads_reaches_tensorflow():
+    code = (
+        "import companion; companion.setup_notebook(frameworks=('tensorflow', 'torch'));"
+        "from companion import bench; print(bench.set_threads(1))"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert res.returncode == 0, res.stderr
+    counts = eval(res.stdout.strip().splitlines()[-1])
+    assert counts == {
+        "blas": [1],
+        "torch": 1,
+        "tensorflow intra-op": 1,
+        "tensorflow inter-op": 1,
+    }
+
+
+def test_bandwidth_counts_four_streams(monkeypatch):
+    # c = a + b with write-allocate moves 4 arrays: a 1 MB-per-array add taking 1 ms is 4.19 GB/s
+    monkeypatch.setattr(
+        bench.timing, "time_calls", lambda *a, **k: np.array([1e-3])
+    )
+    assert bench.bandwidth_gbs(megabytes=1) == pytest.approx(
+        4 * 2**20 / 1e-3 / 1e9
+    )
+
+
+def test_csv_with_other_columns(tmp_path):
+    rows = [{"size": "t", "kernel": "k", "flops": 10, "min_ms": 0.5}]
+    path = tmp_path / "k.csv"
+    bench.write_csv(
+        path,
+        rows,
+        {"threads": 2},
+        columns=("size", "kernel", "flops", "min_ms"),
+    )
+    back, meta = bench.read_csv(path)
+    assert back == rows and meta == {"threads": "2"}
+
+
 def test_runner_script_on_tiny_cpu(tmp_path):
     out = tmp_path / "b.csv"
-    cmd = [sys.executable, "bench/run.py", "--sizes", "tiny", "--impls", "numpy_opt,torch_nn", "--reps", "1",
-           "--threads", "1", "--modes", "forward", "--out", str(out)]
-    res = subprocess.run(cmd, capture_output=True, text=True, cwd=bench.__file__.rsplit("/companion/", 1)[0])
+    cmd = [
+        sys.executable,
+        "bench/run.py",
+        "--sizes",
+        "tiny",
+        "--impls",
+        "numpy_opt,torch_nn",
+        "--reps",
+        "1",
+        "--threads",
+        "1",
+        "--modes",
+        "forward",
+        "--out",
+        str(out),
+    ]
+    res = subprocess.run(
+        cmd,
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=bench.__file__.rsplit("/companion/", 1)[0],
+    )
     assert res.returncode == 0, res.stderr
     assert "cpu:" in res.stdout and "torch:" in res.stdout
     rows, meta = bench.read_csv(out)
-    assert {r["impl"] for r in rows} == {"numpy_opt", "torch_nn"} and meta["threads"] == "1"
+    assert {r["impl"] for r in rows} == {"numpy_opt", "torch_nn"} and meta[
+        "threads"
+    ] == "1"
     assert out.with_suffix(".png").exists()
+
+
+def test_breakdown_script_on_tiny(tmp_path):
+    out, kout = tmp_path / "b.csv", tmp_path / "k.csv"
+    cmd = [
+        sys.executable,
+        "bench/breakdown.py",
+        "--sizes",
+        "tiny",
+        "--kernel-size",
+        "tiny",
+        "--reps",
+        "1",
+        "--threads",
+        "1",
+        "--out",
+        str(out),
+        "--kernels-out",
+        str(kout),
+    ]
+    res = subprocess.run(
+        cmd, check=False, capture_output=True, text=True, cwd=ROOT
+    )
+    assert res.returncode == 0, res.stderr
+    rows, meta = bench.read_csv(out)
+    assert [r["level"] for r in rows] == list(nl.FORWARD) and meta[
+        "blas_threads"
+    ].endswith("=1")
+    kernels, _ = bench.read_csv(kout)
+    assert (
+        len(kernels) == 4 and kernels[0]["flops"] == 2 * 8 * 20 * 32 * 4 * 64
+    )
+
+
+def test_import_loads_no_framework():
+    # ``import companion.bench`` imports NumPy only (and no threadpoolctl either)
+    code = (
+        "import sys, companion.bench; print(sorted(m for m in"
+        " ('tensorflow', 'keras', 'torch', 'matplotlib', 'threadpoolctl')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    assert out.strip() == "[]"

@@ -11,19 +11,26 @@ returned into NumPy arrays in the book's layout, for checking agreement:
 
 PyTorch and TensorFlow are imported only when their runners are made.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from ..compare import to_numpy
-from ..lstm import _check_params
-from ..validate import as_float_array, one_of
+from ..validate import one_of
 from . import numpy_lstm as nl
 
-IMPLS = ("numpy_naive", "numpy_opt", "torch_loop", "torch_loop_compiled", "torch_nn", "keras")
+IMPLS = (
+    "numpy_naive",
+    "numpy_opt",
+    "torch_loop",
+    "torch_loop_compiled",
+    "torch_nn",
+    "keras",
+)
 MODES = ("forward", "forward+backward")
 TORCH_IMPLS = ("torch_loop", "torch_loop_compiled", "torch_nn")
 
@@ -43,12 +50,36 @@ class Runner:
 def _numpy_runner(impl, mode, p, x, dhs):
     if impl == "numpy_naive":
         if mode == "forward":
-            return Runner(impl, mode, "cpu", lambda: nl.lstm_forward_naive(x, p), lambda r: {"hs": r[0]})
-        return Runner(impl, mode, "cpu", lambda: nl.lstm_forward_backward_naive(x, p, dhs), lambda r: {"hs": r[0], **r[1]})
-    W = nl._fused_prepare(p, x.dtype)  # (i, f, o, g) column order, done once
+            return Runner(
+                impl,
+                mode,
+                "cpu",
+                lambda: nl.lstm_forward_naive(x, p),
+                lambda r: {"hs": r[0]},
+            )
+        return Runner(
+            impl,
+            mode,
+            "cpu",
+            lambda: nl.lstm_forward_backward_naive(x, p, dhs),
+            lambda r: {"hs": r[0], **r[1]},
+        )
+    W = nl.fused_weights(p)  # (i, f, o, g) column order, done once
     if mode == "forward":
-        return Runner(impl, mode, "cpu", lambda: nl._fused_forward_outputs(x, *W), lambda r: {"hs": r[0]})
-    return Runner(impl, mode, "cpu", lambda: nl._fused_forward_backward(x, dhs, *W), lambda r: {"hs": r[0], **r[1]})
+        return Runner(
+            impl,
+            mode,
+            "cpu",
+            lambda: nl.fused_forward_prepared(x, *W),
+            lambda r: {"hs": r[0]},
+        )
+    return Runner(
+        impl,
+        mode,
+        "cpu",
+        lambda: nl.fused_forward_backward_prepared(x, dhs, *W),
+        lambda r: {"hs": r[0], **r[1]},
+    )
 
 
 def torch_lstm_step(x_t, h, c, W_x, W_h, b):
@@ -102,17 +133,26 @@ def _torch_runner(impl, mode, p, x, dhs, device):
             return lstm(xin)[0]
 
         def grads():
-            return {"dW_x": lstm.weight_ih_l0.grad.T, "dW_h": lstm.weight_hh_l0.grad.T, "db": lstm.bias_ih_l0.grad}
+            return {
+                "dW_x": lstm.weight_ih_l0.grad.T,
+                "dW_h": lstm.weight_hh_l0.grad.T,
+                "db": lstm.bias_ih_l0.grad,
+            }
 
     else:
-        W = [torch.tensor(a, device=dev, requires_grad=grad) for a in (p.W_x, p.W_h, p.b)]
+        W = [
+            torch.tensor(a, device=dev, requires_grad=grad)
+            for a in (p.W_x, p.W_h, p.b)
+        ]
         params = W
         step = torch_lstm_step
         if impl == "torch_loop_compiled":
             # A fresh compile cache per size and mode: each shape and grad mode is its own
             # graph, and reusing one cache across the sweep hits dynamo's recompile limit.
             torch._dynamo.reset()
-            step = torch.compile(torch_lstm_step, fullgraph=True, dynamic=False)
+            step = torch.compile(
+                torch_lstm_step, fullgraph=True, dynamic=False
+            )
 
         def forward(xin):
             return torch_lstm_loop(xin, *W, step=step)
@@ -121,6 +161,7 @@ def _torch_runner(impl, mode, p, x, dhs, device):
             return {"dW_x": W[0].grad, "dW_h": W[1].grad, "db": W[2].grad}
 
     if not grad:
+
         def call():
             with torch.no_grad():
                 return forward(xt)
@@ -135,7 +176,14 @@ def _torch_runner(impl, mode, p, x, dhs, device):
         (hs * G).sum().backward()
         return hs
 
-    return Runner(impl, mode, device, call, lambda r: {"hs": r, "dx": x_leaf.grad, **grads()}, sync)
+    return Runner(
+        impl,
+        mode,
+        device,
+        call,
+        lambda r: {"hs": r, "dx": x_leaf.grad, **grads()},
+        sync,
+    )
 
 
 def _keras_runner(mode, p, x, dhs):
@@ -144,11 +192,15 @@ def _keras_runner(mode, p, x, dhs):
 
     layer = keras.layers.LSTM(p.H, return_sequences=True)
     layer.build((None, None, p.D))
-    layer.set_weights([p.W_x, p.W_h, p.b])  # the book's layout is Keras' layout
+    layer.set_weights(
+        [p.W_x, p.W_h, p.b]
+    )  # the book's layout is Keras' layout
     xt = tf.constant(x)
     if mode == "forward":
         fn = tf.function(lambda xin: layer(xin), reduce_retracing=True)
-        return Runner("keras", mode, "cpu", lambda: fn(xt), lambda r: {"hs": r})
+        return Runner(
+            "keras", mode, "cpu", lambda: fn(xt), lambda r: {"hs": r}
+        )
     G = tf.constant(dhs)
 
     @tf.function(reduce_retracing=True)
@@ -176,13 +228,13 @@ def make_runner(impl, mode, params, x, dhs=None, device="cpu"):
     one_of("impl", impl, IMPLS)
     one_of("mode", mode, MODES)
     one_of("device", device, ("cpu", "cuda"))
-    p = _check_params(params)
-    x = as_float_array("x", x, ("N", "T", ("D", p.D)))
-    p = p.astype(x.dtype)
-    if mode == "forward+backward":
-        if dhs is None:
-            raise ValueError("dhs must be given for mode 'forward+backward': an (N, T, H) upstream gradient")
-        dhs = as_float_array("dhs", dhs, (("N", x.shape[0]), ("T", x.shape[1]), ("H", p.H)), dtype=x.dtype)
+    if mode == "forward+backward" and dhs is None:
+        raise ValueError(
+            "dhs must be given for mode 'forward+backward': an (N, T, H) upstream gradient"
+        )
+    x, p, dhs = nl.check_inputs(
+        x, params, dhs if mode == "forward+backward" else None
+    )
     if impl.startswith("numpy"):
         return _numpy_runner(impl, mode, p, x, dhs)
     if impl == "keras":
@@ -192,4 +244,7 @@ def make_runner(impl, mode, params, x, dhs=None, device="cpu"):
 
 def runner_outputs(runner, result) -> dict:
     """``runner.outputs(result)`` as float64 NumPy arrays."""
-    return {k: to_numpy(v).astype(np.float64) for k, v in runner.outputs(result).items()}
+    return {
+        k: to_numpy(v).astype(np.float64)
+        for k, v in runner.outputs(result).items()
+    }

@@ -1,15 +1,15 @@
 """Timing, FLOP counts and the machine's own limits (GEMM throughput, memory bandwidth).
 
-FLOPs of one LSTM layer count the matrix products only (the element-wise
-work is about 30 operations per hidden unit and step, under 4 % for the sizes
-benchmarked here):
+FLOPs of one LSTM layer count the matrix products only (the fused step's
+element-wise work is 22 operations per hidden unit and step, see
+``breakdown.elementwise_work``: under 4% of the FLOPs at every preset size):
 
     forward:           T * 2 N (D + H) 4H
     forward+backward:  3 times that (the backward pass has two GEMMs per forward GEMM)
 """
+
 from __future__ import annotations
 
-import ctypes
 import os
 import platform
 import time
@@ -30,7 +30,9 @@ class Size:
     D: int
     H: int
     max_reps: int = 100
-    warmup_steps: int | None = None  # warm up on the first steps only (None: the whole sequence)
+    warmup_steps: int | None = (
+        None  # warm up on the first steps only (None: the whole sequence)
+    )
 
 
 SIZES = {
@@ -57,19 +59,29 @@ def lstm_flops(N, T, D, H, mode="forward") -> int:
     return f if mode == "forward" else 3 * f
 
 
-def time_calls(fn, reps=5, warmup=1, sync=None) -> np.ndarray:
-    """Seconds of ``reps`` calls of ``fn()`` after ``warmup`` untimed calls (``sync()`` after each)."""
+CLOCKS = {"wall": time.perf_counter, "thread": time.thread_time}
+"""``wall``: elapsed time. ``thread``: CPU time of the calling thread, which time
+taken by other processes does not inflate; it counts only this thread's work,
+so use it with one BLAS thread and on the CPU only."""
+
+
+def time_calls(fn, reps=5, warmup=1, sync=None, clock="wall") -> np.ndarray:
+    """Seconds of ``reps`` calls of ``fn()`` after ``warmup`` untimed calls (``sync()`` after each).
+
+    clock: "wall" or "thread" (see ``CLOCKS``).
+    """
     reps = positive_int("reps", reps)
+    now = CLOCKS[one_of("clock", clock, tuple(CLOCKS))]
     sync = sync or (lambda: None)
     for _ in range(warmup):
         fn()
         sync()
     out = np.empty(reps)
     for k in range(reps):
-        t0 = time.perf_counter()
+        t0 = now()
         fn()
         sync()
-        out[k] = time.perf_counter() - t0
+        out[k] = now() - t0
     return out
 
 
@@ -77,43 +89,71 @@ def summarize(seconds) -> dict:
     """Median, quartiles, min and max of a run of timings, in milliseconds."""
     ms = np.asarray(seconds, dtype=float) * 1e3
     q25, med, q75 = np.percentile(ms, [25, 50, 75])
-    return {"median_ms": med, "q25_ms": q25, "q75_ms": q75, "min_ms": ms.min(), "max_ms": ms.max()}
+    return {
+        "median_ms": med,
+        "q25_ms": q25,
+        "q75_ms": q75,
+        "min_ms": ms.min(),
+        "max_ms": ms.max(),
+    }
 
 
 def set_blas_threads(n) -> bool:
-    """Set NumPy's OpenBLAS thread count at run time (what threadpoolctl does).
+    """Set the thread count of every BLAS library loaded in this process (threadpoolctl).
 
-    Returns False if no OpenBLAS library is loaded; then set OPENBLAS_NUM_THREADS
+    Returns False if no BLAS library is loaded; then set OPENBLAS_NUM_THREADS
     before NumPy is imported instead.
     """
+    from threadpoolctl import threadpool_limits
+
     n = positive_int("n", n)
-    try:
-        with open("/proc/self/maps") as f:
-            libs = {line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line}
-    except OSError:
-        return False
-    done = False
-    for path in libs:
-        lib = ctypes.CDLL(path)
-        for sym in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads"):
-            if hasattr(lib, sym):
-                getattr(lib, sym)(ctypes.c_int(n))
-                done = True
-                break
-    return done
+    threadpool_limits(
+        limits=n, user_api="blas"
+    )  # stays in force: not used as a context
+    return bool(blas_threads())
 
 
-def set_threads(n) -> None:
-    """The same thread count for NumPy's BLAS and PyTorch (if loaded)."""
+def blas_threads() -> dict:
+    """{library file name: thread count} of every loaded BLAS library (threadpoolctl)."""
+    from threadpoolctl import threadpool_info
+
+    return {
+        os.path.basename(lib["filepath"]): lib["num_threads"]
+        for lib in threadpool_info()
+        if lib["user_api"] == "blas"
+    }
+
+
+def set_threads(n) -> dict:
+    """The same thread count for NumPy's BLAS, PyTorch and TensorFlow (those already imported).
+
+    TensorFlow's intra- and inter-op pools can only be set before its first
+    operation runs; later this raises RuntimeError. Returns the counts each
+    library reports back: {"blas": ..., "torch": ..., "tensorflow intra-op": ..., ...}.
+    """
     import sys
 
     n = positive_int("threads", n)
     set_blas_threads(n)
+    counts = {"blas": sorted(set(blas_threads().values()))}
     if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(n)
+        torch = sys.modules["torch"]
+        torch.set_num_threads(n)
+        counts["torch"] = torch.get_num_threads()
+    if "tensorflow" in sys.modules:
+        threading = sys.modules["tensorflow"].config.threading
+        threading.set_intra_op_parallelism_threads(n)
+        threading.set_inter_op_parallelism_threads(n)
+        counts["tensorflow intra-op"] = (
+            threading.get_intra_op_parallelism_threads()
+        )
+        counts["tensorflow inter-op"] = (
+            threading.get_inter_op_parallelism_threads()
+        )
+    return counts
 
 
-def gemm_gflops(n=1024, reps=5, library="numpy") -> float:
+def gemm_gflops(n=1024, reps=5, library="numpy", clock="wall") -> float:
     """Measured float32 GEMM throughput, (n, n) @ (n, n), best of ``reps``, in GFLOP/s."""
     n = positive_int("n", n)
     one_of("library", library, ("numpy", "torch"))
@@ -122,16 +162,26 @@ def gemm_gflops(n=1024, reps=5, library="numpy") -> float:
         import torch
 
         a = torch.from_numpy(a)
-    t = time_calls(lambda: a @ a, reps=reps, warmup=1).min()
+    t = time_calls(lambda: a @ a, reps=reps, warmup=1, clock=clock).min()
     return 2 * n**3 / t / 1e9
 
 
-def bandwidth_gbs(megabytes=64, reps=5) -> float:
-    """Measured memory bandwidth of ``c = a + b`` on float32 arrays too big for caches, in GB/s."""
+# Arrays a float32 c = a + b moves through memory: read a, read b, write c, and
+# read c first (write-allocate: a cache line is loaded before it is written).
+ADD_STREAMS = 4
+
+
+def bandwidth_gbs(megabytes=64, reps=5, clock="wall") -> float:
+    """Measured memory bandwidth of ``c = a + b`` on float32 arrays too big for caches, in GB/s.
+
+    Counts ``ADD_STREAMS`` = 4 arrays moved (with write-allocate, c is read before it is written).
+    """
     n = positive_int("megabytes", megabytes) * 2**20 // 4
     a, b, c = (np.ones(n, np.float32) for _ in range(3))
-    t = time_calls(lambda: np.add(a, b, out=c), reps=reps, warmup=1).min()
-    return 3 * n * 4 / t / 1e9  # read a, read b, write c
+    t = time_calls(
+        lambda: np.add(a, b, out=c), reps=reps, warmup=1, clock=clock
+    ).min()
+    return ADD_STREAMS * n * 4 / t / 1e9
 
 
 def cpu_model() -> str:
@@ -144,6 +194,25 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def cache_sizes() -> str:
+    """The first core's caches from /sys (Linux), e.g. "L1d 48K, L2 2048K, L3 307200K"; "" elsewhere."""
+    import pathlib
+
+    parts = []
+    for d in sorted(
+        pathlib.Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")
+    ):
+        try:
+            level, kind, size = (
+                (d / k).read_text().strip() for k in ("level", "type", "size")
+            )
+        except OSError:
+            continue
+        if kind != "Instruction":
+            parts.append(f"L{level}{'d' if kind == 'Data' else ''} {size}")
+    return ", ".join(parts)
 
 
 def _version(dist):
@@ -160,12 +229,17 @@ def machine_info(device="cpu") -> dict:
     info = {
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
-        "loadavg_1min": f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "n/a",
+        "caches": cache_sizes(),
+        "loadavg_1min": f"{os.getloadavg()[0]:.2f}"
+        if hasattr(os, "getloadavg")
+        else "n/a",
         "python": platform.python_version(),
         "numpy": np.__version__,
         "blas": _blas_name(),
         "torch": _version("torch"),
-        "tensorflow": _version("tensorflow-cpu") if _version("tensorflow") == "not installed" else _version("tensorflow"),
+        "tensorflow": _version("tensorflow-cpu")
+        if _version("tensorflow") == "not installed"
+        else _version("tensorflow"),
         "keras": _version("keras"),
     }
     if device == "cuda":
@@ -177,7 +251,7 @@ def _blas_name():
     try:
         cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         return f"{cfg.get('name')} {cfg.get('version')}"
-    except Exception:  # older NumPy: no dict mode
+    except Exception:  # noqa: BLE001  (older NumPy: no dict mode)
         return "unknown"
 
 
@@ -188,11 +262,25 @@ def gpu_info() -> dict:
 
     import torch
 
-    info = {"gpu": torch.cuda.get_device_name(0), "cuda": torch.version.cuda, "cudnn": str(torch.backends.cudnn.version())}
+    info = {
+        "gpu": torch.cuda.get_device_name(0),
+        "cuda": torch.version.cuda,
+        "cudnn": str(torch.backends.cudnn.version()),
+    }
     if shutil.which("nvidia-smi"):
-        q = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"],
-            capture_output=True, text=True, timeout=30,
+        q = subprocess.run(  # noqa: PLW1510  (a failure is read from stderr)
+            [
+                "nvidia-smi",
+                "--query-gpu=name,driver_version,memory.total",
+                "--format=csv,noheader",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
-        info["nvidia_smi"] = q.stdout.strip().splitlines()[0] if q.stdout.strip() else q.stderr.strip()
+        info["nvidia_smi"] = (
+            q.stdout.strip().splitlines()[0]
+            if q.stdout.strip()
+            else q.stderr.strip()
+        )
     return info
