@@ -14,6 +14,7 @@ python3 -m venv "$tmp/venv"
 pins=$(grep -iE '^(numpy|pytest|hypothesis|iniconfig|pluggy|packaging|attrs|sortedcontainers)==' requirements.lock)
 "$tmp/venv/bin/python" -m pip install --quiet $pins "$tmp"/dist/companion-*.whl
 cp -r tests "$tmp/tests"
+mkdir -p "$tmp/book" && cp -r book/data "$tmp/book/data"   # data files some tests read
 cd "$tmp"
 "$tmp/venv/bin/python" - <<'PY'
 import importlib, pkgutil, sys
@@ -35,5 +36,5 @@ for sub in ("companion.convert", "companion.bench"):
     assert any(m == sub or m.startswith(sub + ".") for m in found + [s.split()[0] for s in skipped]), sub
 PY
 # Unit tests that need only NumPy: the files whose framework tests skip cleanly.
-"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider -o addopts="" -o filterwarnings="ignore::DeprecationWarning" \
+COMPANION_NUMPY_ONLY=1 "$tmp/venv/bin/python" -m pytest -q -rs -p no:cacheprovider -o addopts="" -o filterwarnings="ignore::DeprecationWarning" \
   --rootdir "$tmp" tests --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_lab.py
