@@ -6,6 +6,12 @@ import numpy as np
 from .validate import as_float_array
 
 
+# Text sizes (points) that stay readable when a figure of the book's column
+# width (6.8 in at 100 dpi = 684 px) is shown at full size.
+NUMBER_FONTSIZE = 9  # weights written inside heatmap cells
+LEGEND_FONTSIZE = 9  # legends and line labels
+
+
 def _axes(ax):
     if ax is None:
         import matplotlib.pyplot as plt
@@ -91,7 +97,7 @@ def plot_gate_layout(W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig
 
     H = W_x.shape[1] // 4
     scope_names = scope_names or gate_names
-    fig = fig or plt.figure(figsize=(9, 4.2))
+    fig = fig or plt.figure(figsize=(6.8, 4.6))  # the book's column: 684 px
     grid = fig.add_gridspec(2, 4, height_ratios=[1, 1], hspace=0.6)
     lim = float(np.abs(W_x).max())
     top = fig.add_subplot(grid[0, :])
@@ -107,7 +113,7 @@ def plot_gate_layout(W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig
         ax = fig.add_subplot(grid[1, k])
         block = W_x[:, k * H : (k + 1) * H]  # (D, H): one gate's columns
         ax.imshow(block, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
-        ax.set_title(f"{name}: ({W_x.shape[0]}, {H})")
+        ax.set_title(f"{name}\n({W_x.shape[0]}, {H})")  # two lines: fits a quarter column
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
@@ -129,12 +135,21 @@ def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"
     if axes is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, 2, figsize=(9, 4.2), gridspec_kw={"width_ratios": [D + 2, 4 * H]})
+        # One column of the book (6.8 in at 100 dpi = 684 px), shown at full
+        # size: Keras' wide kernel on top, PyTorch's tall matrix below it.
+        fig = plt.figure(figsize=(6.8, 2.4 + 0.42 * 4 * H), layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=[D + 1, 4 * H], width_ratios=[D + 2, 10])
+        axes = [fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[0, :])]
+        note = fig.add_subplot(grid[1, 1])
+        note.axis("off")
+        note.text(0.05, 0.5, "the same numbers:\nrow block k of weight_ih_l0\nis column block k of the kernel,\nkernel = weight_ih_l0 transposed",
+                  va="center", fontsize=NUMBER_FONTSIZE + 1)
     lim = float(max(np.abs(weight_ih).max(), np.abs(kernel).max()))
     for ax, W, gate_axis in ((axes[0], weight_ih, 0), (axes[1], kernel, 1)):
         ax.imshow(W, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
         for (r, c), v in np.ndenumerate(W):
-            ax.text(c, r, f"{v:.2f}".replace("-0.00", "0.00"), ha="center", va="center", fontsize=7, color="white" if abs(v) > 0.6 * lim else "black")
+            ax.text(c, r, f"{v:.2f}".replace("-0.00", "0.00"), ha="center", va="center", fontsize=NUMBER_FONTSIZE,
+                    color="white" if abs(v) > 0.6 * lim else "black")
         line = ax.axhline if gate_axis == 0 else ax.axvline
         for k in range(1, 4):
             line(k * H - 0.5, color="black", linewidth=2)
@@ -275,12 +290,12 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
                     color=f"C{k}", linewidth=1, label=name if j == 0 else None)
             if k == 0:
                 ax.annotate(f"unit {u}", (t[-1], value[sample, -1, u]), textcoords="offset points", xytext=(8, 0),
-                            va="center", fontsize=8)
+                            va="center", fontsize=LEGEND_FONTSIZE)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("time step t")
     ax.set_ylabel("hidden state $h_t$" + (f" (units {', '.join(map(str, units))})" if len(units) > 1 else f" (unit {units[0]})"))
     ax.set_title(title or "the same sequence, every implementation")
-    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    ax.legend(fontsize=LEGEND_FONTSIZE, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     return ax
 
 
@@ -300,12 +315,13 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
                 markersize=size - 2, markerfacecolor="none", linewidth=1, label=label)
     for label, value in (eps or {}).items():
         ax.axhline(float(value), color="grey", linestyle="--", linewidth=1)
-        ax.annotate(label, (1, float(value)), textcoords="offset points", xytext=(2, 3), fontsize=8, color="grey")
+        ax.annotate(label, (1, float(value)), textcoords="offset points", xytext=(2, 3), fontsize=LEGEND_FONTSIZE,
+                    color="grey")
     ax.set_yscale("log")
     ax.set_ylim(floor / 3, 1e-4)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("time step t")
     ax.set_ylabel("max |difference| over batch and units")
     ax.set_title(title or "how far apart, step by step")
-    ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    ax.legend(fontsize=LEGEND_FONTSIZE, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     return ax

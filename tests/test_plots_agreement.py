@@ -27,3 +27,12 @@ def test_diff_per_step_puts_zeros_on_the_floor():
     with pytest.raises(ValueError, match="diffs must be a non-empty dict"):
         plot_diff_per_step({})
     plt.close("all")
+
+
+def test_legends_stay_readable():
+    hs = np.zeros((1, 4, 2))
+    ax = plot_overlaid_states({"a": hs, "b": hs}, units=(0, 1))
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 9
+    ax = plot_diff_per_step({"x": [1e-7, 2e-7]}, eps={"eps": 1.2e-7})
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 9
+    plt.close("all")

@@ -17,6 +17,15 @@ def test_draws_rows_beside_columns():
     plt.close(axes[0].figure)
 
 
+def test_numbers_stay_readable_in_the_book_column():
+    W = np.random.default_rng(0).uniform(-1, 1, (12, 2))
+    axes = plot_gate_rows_and_columns(W, W.T)
+    fig = axes[0].figure
+    assert fig.get_figwidth() * fig.dpi <= 684  # shown at full size, not scaled down
+    assert min(t.get_fontsize() for ax in axes for t in ax.texts) >= 9
+    plt.close(fig)
+
+
 def test_refuses_mismatched_shapes():
     W = np.zeros((12, 2))
     with pytest.raises(ValueError, match=r"kernel must have shape \(D=2, 4H=12\)"):
