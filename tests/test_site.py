@@ -1,27 +1,41 @@
 """The built book, read the way a reader reads it: in a real, headless Chromium.
 
-Needs `make book` first (the site in _build/html) and Debian's chromium
+Needs `make book` first (the site in _build/html: the language picker at the
+root, one build per edition in en/, ko/, zh/) and Debian's chromium
 (/usr/bin/chromium), driven by the `playwright` package (never `playwright
 install`). Without them the tests skip, unless REQUIRE_SITE_TEST=1 is set (as
-.ci/run does), in which case they fail.
+.ci/run and `make site-test` do), in which case they fail.
+
+One browser reads every page once, a few pages at a time (SITE_TEST_JOBS,
+default 4), at 1280x900 and then at 390x844 (a phone); the tests below assert
+on what it saw. Screenshots go to _build/screenshots/.
 """
+
 from __future__ import annotations
 
+import asyncio
 import functools
 import http.server
 import os
 import pathlib
+import re
 import threading
+import time
 import urllib.parse
 
 import pytest
-
 from nbtools import LANGS, ROOT, resolve, toc_files
 
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = os.environ.get("REQUIRE_SITE_TEST") == "1"
+JOBS = int(os.environ.get("SITE_TEST_JOBS", "4"))
+# Short limits: a page of this book loads in well under a second; these only
+# bound a page that hangs (they stay generous for a machine busy with kernels).
+TIMEOUT_MS = int(os.environ.get("SITE_TEST_TIMEOUT_MS", "30000"))
+WIDTHS = {"wide": (1280, 900), "phone": (390, 844)}
+HTML_LANG = {"en": "en", "ko": "ko", "zh": "zh-CN"}
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,11 +44,206 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Offline: no host but the test's own server resolves (cheaper than routing
+    # every request through Python; requests that try to leave are still seen).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+
+# The theme's English interface strings. None may be left on a ko or zh page:
+# not in the page's interface text (header, sidebars, footer, buttons, cell
+# toggles), nor in a title, aria-label, placeholder or tooltip anywhere.
+# Exact: the whole string (short words); contained: anywhere in a string.
+ENGLISH_EXACT = {
+    "Search",
+    "Contents",
+    "previous",
+    "next",
+    "Previous",
+    "Next",
+    "Home",
+    "Main",
+    "Page",
+    "Light",
+    "Dark",
+    "Language",
+    "Copy",
+    "Copied!",
+    ".ipynb source",
+    "Repository",
+    "Launch",
+    "Edit",
+    "Open issue",
+    "By",
+    "Breadcrumb",
+    "Indices",
+    "Show Source",
+}
+ENGLISH_CONTAINED = [
+    "Skip to main content",
+    "Back to top",
+    "Download this page",
+    "Download source file",
+    "Print to PDF",
+    "Fullscreen",
+    "Color mode",
+    "System Settings",
+    "Last updated",
+    "Show code cell",
+    "Hide code cell",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
+    "Link to this",
+    "Copy to clipboard",
+    "show all output",
+    "fold output",
+    "On this page",
+    "Section Navigation",
+    "Site navigation",
+    "Search the docs",
+    "Search this book",
+    "previous page",
+    "next page",
+    "Recurrent Networks, Line by Line",
+    "Line by Line authors",
+    "Click to show",
+    "Click to hide",
+    "Launch interactive",
+    "Source repositor",
+    "Edit this page",
+    "Run this chapter",
+    "Expand Sidebar",
+    "Collapse Sidebar",
+    "Search Results",
+    "Toggle hidden content",
+    "Download notebook file",
+    "Source repository",
+]
+
+# What the page shows a reader, as seen from inside the browser.
+MEASURE_JS = r"""
+() => {
+  const rect = (e) => e.getBoundingClientRect();
+  const clipper = (e) => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== "visible") return a;
+    }
+    return null;
+  };
+  const label = (m, i) => {
+    const div = m.closest("div.math");
+    const eqno = div && div.querySelector(".eqno");
+    return (eqno ? eqno.textContent.replace("#", "").trim() : "") || (div && div.id) || `display #${i + 1}`;
+  };
+  const equations = [];
+  document.querySelectorAll('mjx-container[display="true"]').forEach((m, i) => {
+    if (!m.offsetParent) return;
+    const s = getComputedStyle(m);
+    const scrolls = s.overflowX === "auto" || s.overflowX === "scroll";
+    let clipped = !scrolls && m.scrollWidth > m.clientWidth + 1;
+    const c = clipper(m);
+    if (c) {
+      const r = rect(m), rc = rect(c);
+      if (r.right > rc.right + 1 || r.left < rc.left - 1) clipped = true;
+    }
+    if (clipped) equations.push(label(m, i));
+  });
+  const code = [];
+  document.querySelectorAll("div.cell_input pre").forEach((p, i) => {
+    if (p.offsetParent && p.scrollWidth > p.clientWidth + 1)
+      code.push({cell: i + 1, over: p.scrollWidth - p.clientWidth});
+  });
+  return {
+    equations,
+    code,
+    codeCells: document.querySelectorAll("div.cell_input pre").length,
+    pageWidth: document.documentElement.scrollWidth,
+    viewport: document.documentElement.clientWidth,
+  };
+}
+"""
+
+# The interface text of the page and every title/aria-label/placeholder/tooltip.
+UI_STRINGS_JS = r"""
+() => {
+  const skip = "script, style, mjx-container, .bd-sidenav a, .bd-toc-nav a, .prev-next-title, "
+    + "nav.edition-switcher a, nav.edition-switcher span";
+  const ui = "summary, button, .copybtn, .output-toggle";
+  const article = document.querySelector("article.bd-article");
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.textContent.trim();
+    const el = n.parentElement;
+    if (!text || !el || el.closest(skip)) continue;
+    if (article && article.contains(el) && !el.closest(ui)) continue;
+    out.push(text);
+  }
+  const attrs = ["title", "aria-label", "placeholder", "data-tooltip", "data-bs-title"];
+  document.querySelectorAll("*").forEach((e) => {
+    for (const a of attrs) {
+      const v = e.getAttribute(a);
+      if (v && v.trim()) out.push(v.trim());
+    }
+  });
+  document.querySelectorAll(".copybtn").forEach((b) => out.push(b.dataset.tooltip || ""));
+  return out;
+}
+"""
+
+
+def site_path(entry: str) -> str:
+    """The built page for a toc entry: book/index -> index.html, book/ko/x -> ko/x.html."""
+    rest = entry.removeprefix("book/")
+    return rest + ".html"
+
+
+def pages():
+    """Every page of the toc, as a path relative to the site root."""
+    return [site_path(e) for e in toc_files() if resolve(e) is not None]
+
+
+def edition(page_path: str):
+    head = page_path.split("/", 1)[0]
+    return head if head in LANGS and "/" in page_path else None
+
+
+def is_notebook(page_path: str) -> bool:
+    lang = edition(page_path)
+    return (
+        bool(lang)
+        and resolve(f"book/{page_path[: -len('.html')]}").suffix == ".ipynb"
+    )
+
+
+@functools.cache
+def ids_in(path: pathlib.Path) -> frozenset:
+    return frozenset(
+        re.findall(r'id="([^"]+)"', path.read_text(encoding="utf-8"))
+    )
+
+
+def positional_ids(page_path: str) -> list[str]:
+    html = (SITE / page_path).read_text(encoding="utf-8")
+    return re.findall(r'id="(sec(?:-\d+)+)"', html)
+
+
+def english_left(strings) -> list[str]:
+    found = set()
+    for s in strings:
+        if s in ENGLISH_EXACT:
+            found.add(s)
+        for e in ENGLISH_CONTAINED:
+            if e in s:
+                found.add(s if len(s) < 80 else e)
+    return sorted(found)
 
 
 def _missing():
-    if not (SITE / "index.html").exists():
+    if (
+        not (SITE / "index.html").exists()
+        or not (SITE / "en" / "index.html").exists()
+    ):
         return "no built site: run `make book` first"
     if not CHROMIUM.exists():
         return f"no Chromium at {CHROMIUM}: apt-get install chromium"
@@ -45,32 +254,12 @@ def _missing():
     return None
 
 
-def pytest_skip_or_fail():
+def skip_or_fail():
     reason = _missing()
     if reason:
         if REQUIRED:
             pytest.fail(reason)
         pytest.skip(reason)
-
-
-def pages():
-    """Every page of the toc, as a path relative to the site root."""
-    result = []
-    for entry in toc_files():
-        if resolve(entry) is not None:
-            result.append(entry + ".html")
-    return result
-
-
-@pytest.fixture(scope="module")
-def server():
-    pytest_skip_or_fail()
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -79,129 +268,409 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
+def server():
+    skip_or_fail()
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        yield b
-        b.close()
+
+# -- reading the site ---------------------------------------------------------
 
 
-def visit(browser, server, page_path):
-    """Open a page; return (page, console errors, requests that left localhost)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    # Generous limits: the page test may share 2 cores with notebook kernels (make test -n 2).
-    page.set_default_timeout(120_000)
-    errors, outside = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+async def _open(context, url, errors, outside):
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
 
-    def route(r):
-        host = urllib.parse.urlparse(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
+    def request(r):
+        if (
+            not r.url.startswith(("data:", "blob:"))
+            and urllib.parse.urlparse(r.url).hostname != "127.0.0.1"
+        ):
+            outside.append(r.url)
 
-    page.route("**/*", route)
-    page.goto(f"{server}/{page_path}", wait_until="load", timeout=120_000)
-    page.wait_for_load_state("networkidle", timeout=120_000)
-    if page.locator(".math").count():
-        # MathJax loads deferred; wait until it has typeset the page (or give up after 20 s).
-        try:
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                " && document.querySelector('mjx-container')",
-                timeout=60_000,
+    page.on("request", request)
+    await page.goto(url, wait_until="load")
+    await settle(page)
+    return page
+
+
+async def settle(page):
+    """Wait until MathJax (loaded deferred) has typeset the page and fonts are in."""
+    await page.evaluate(
+        """async () => {
+          for (let i = 0; i < 100 && document.querySelector('div.math, span.math')
+                          && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+            await new Promise((r) => setTimeout(r, 50));
+          if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+          await document.fonts.ready;
+        }"""
+    )
+
+
+async def read_page(context, server, page_path):
+    """Everything the tests need from one page, at both widths."""
+    errors, outside = [], []
+    page = await _open(context, f"{server}/{page_path}", errors, outside)
+    try:
+        result = {"errors": errors, "outside": outside}
+        result["text"] = await page.inner_text("main")
+        result["mjx"] = await page.locator("mjx-container").count()
+        result["broken_images"] = await page.evaluate(
+            "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        result["hrefs"] = await page.evaluate(
+            "() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
+        )
+        result["copybuttons"] = await page.locator("button.copybtn").count()
+        result["lang"] = await page.get_attribute("html", "lang")
+        result["switcher"] = await page.locator(
+            "nav.edition-switcher a"
+        ).evaluate_all("els => els.map(e => e.hreflang)")
+        result["search_action"] = await page.evaluate(
+            "() => { const f = document.querySelector('form.bd-search, form[action*=search]');"
+            " return f ? new URL(f.getAttribute('action'), location.href).pathname : null; }"
+        )
+        result["run_note"] = await page.locator("div.run-this-chapter").count()
+        if edition(page_path) in ("ko", "zh"):
+            result["ui_english"] = english_left(
+                await page.evaluate(UI_STRINGS_JS)
             )
-        except Exception:
-            pass
-    return context, page, errors, outside
+        shot = SHOT_PAGES.get(page_path)
+        for name, (width, height) in WIDTHS.items():
+            await page.set_viewport_size({"width": width, "height": height})
+            await page.evaluate(
+                "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
+            result[name] = await page.evaluate(MEASURE_JS)
+            if shot:
+                await page.evaluate(
+                    "() => { const m = document.querySelector('mjx-container[display=\"true\"]');"
+                    " if (m) window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 250); }"
+                )
+                await page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
+        return result
+    finally:
+        await page.close()
+
+
+async def read_search(context, server, lang):
+    """Search the edition for a word every edition has; where do the results point?"""
+    errors, outside = [], []
+    page = await _open(
+        context, f"{server}/{lang}/search.html?q=LSTM", errors, outside
+    )
+    try:
+        await page.wait_for_selector(
+            "#search-results ul.search li", timeout=TIMEOUT_MS
+        )
+        hrefs = await page.locator(
+            "#search-results ul.search li a"
+        ).evaluate_all("els => els.map(e => e.href)")
+        heading = await page.locator("#search-results h2").first.inner_text()
+        return {"hrefs": hrefs, "heading": heading, "errors": errors}
+    finally:
+        await page.close()
+
+
+async def read_switch(context, server, page_path, section_id):
+    """Read a section of page_path, follow the switcher to English: where does the reader land?"""
+    errors, outside = [], []
+    page = await _open(context, f"{server}/{page_path}", errors, outside)
+    try:
+        await page.evaluate(
+            "(id) => { document.getElementById(id).closest('section').scrollIntoView(); }",
+            section_id,
+        )
+        await page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        link = page.locator('nav.edition-switcher a[hreflang="en"]')
+        href = await link.get_attribute("href")
+        # A reader's click: the header stays in view, so nothing scrolls first
+        # (Playwright's own click would scroll the sticky header "into view").
+        async with page.expect_navigation(wait_until="load"):
+            await link.evaluate("a => a.click()")
+        landed = await page.evaluate(
+            "() => ({url: location.pathname + location.hash,"
+            " top: (document.getElementById(location.hash.slice(1)) || document.body).getBoundingClientRect().top})"
+        )
+        return {"href": href, **landed}
+    finally:
+        await page.close()
+
+
+async def read_fold(context, server, page_path):
+    errors, outside = [], []
+    page = await _open(context, f"{server}/{page_path}", errors, outside)
+    try:
+        buttons = page.locator("button.output-toggle")
+        n = await buttons.count()
+        if not n:
+            return {"buttons": 0}
+        out = page.locator("div.cell_output.output-collapsible").first
+        folded = await out.evaluate("e => e.clientHeight")
+        await buttons.first.click()
+        unfolded = await out.evaluate("e => e.clientHeight")
+        return {"buttons": n, "folded": folded, "unfolded": unfolded}
+    finally:
+        await page.close()
+
+
+def _first_chapter(lang):
+    return next(
+        site_path(e)
+        for e in toc_files()
+        if e.startswith(f"book/{lang}/") and resolve(e).suffix == ".ipynb"
+    )
+
+
+SHOT_PAGES = {}
+
+
+async def read_site(server):
+    from playwright.async_api import async_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for lang in LANGS:
+        SHOT_PAGES[_first_chapter(lang)] = f"{lang}-first-chapter"
+    SHOT_PAGES.setdefault("ko/bptt.html", "ko-bptt")
+    switch_page = next(
+        p
+        for p in pages()
+        if p.startswith("ko/")
+        and is_notebook(p)
+        and "sec-1-3" in positional_ids(p)
+    )
+
+    limit = asyncio.Semaphore(JOBS)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+        )
+        context = await browser.new_context(
+            viewport={"width": 1280, "height": 900}
+        )
+
+        async def guarded(key, coro):
+            async with limit:
+                try:
+                    return key, await coro
+                except Exception as exc:  # noqa: BLE001 - the test that needs it reports it
+                    return key, exc
+
+        jobs = [
+            guarded(("page", pp), read_page(context, server, pp))
+            for pp in pages()
+        ]
+        jobs += [
+            guarded(("search", lang), read_search(context, server, lang))
+            for lang in LANGS
+        ]
+        jobs.append(
+            guarded(
+                ("switch", switch_page),
+                read_switch(context, server, switch_page, "sec-1-3"),
+            )
+        )
+        jobs.append(
+            guarded(
+                ("fold", "en/pytorch-rnn.html"),
+                read_fold(context, server, "en/pytorch-rnn.html"),
+            )
+        )
+        results = dict(await asyncio.gather(*jobs))
+        await browser.close()
+    return results
+
+
+@pytest.fixture(scope="module")
+def site(server):
+    start = time.time()
+    results = asyncio.run(read_site(server))
+    print(
+        f"\nread {len(results)} pages and checks in {time.time() - start:.1f} s"
+    )
+    return results
+
+
+def _get(site, key):
+    value = site[key]
+    assert not isinstance(value, Exception), (
+        f"{key}: the browser failed: {value!r}"
+    )
+    return value
+
+
+# -- the tests ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("page_path", pages())
-def test_page_renders_offline(browser, server, page_path):
-    context, page, errors, outside = visit(browser, server, page_path)
-    try:
-        assert not outside, f"{page_path}: requests left localhost: {outside}"
-        assert not errors, f"{page_path}: console errors: {errors}"
-        text = page.inner_text("main")
-        assert "$$" not in text, f"{page_path}: raw $$ left in the page (maths not rendered)"
-        source = (SITE / page_path).read_text(encoding="utf-8")
-        if "class=\"math" in source:
-            n = page.locator("mjx-container").count()
-            assert n > 0, f"{page_path}: the page has maths but MathJax rendered none"
-        broken = page.evaluate(
-            "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+def test_page_renders_offline(site, page_path):
+    r = _get(site, ("page", page_path))
+    assert not r["outside"], (
+        f"{page_path}: requests left localhost: {r['outside']}"
+    )
+    assert not r["errors"], f"{page_path}: console errors: {r['errors']}"
+    assert "$$" not in r["text"], (
+        f"{page_path}: raw $$ left in the page (maths not rendered)"
+    )
+    if 'class="math' in (SITE / page_path).read_text(encoding="utf-8"):
+        assert r["mjx"] > 0, (
+            f"{page_path}: the page has maths but MathJax rendered none"
         )
-        assert not broken, f"{page_path}: images that did not load: {broken}"
-        hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
-        bad = []
-        for href in hrefs:
-            url = urllib.parse.urlparse(href)
-            if url.hostname != "127.0.0.1":
-                continue
-            target = SITE / urllib.parse.unquote(url.path).lstrip("/")
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
-                bad.append(href)
-                continue
-            if url.fragment and target.suffix == ".html":
-                html = target.read_text(encoding="utf-8")
-                if f'id="{url.fragment}"' not in html:
-                    bad.append(href)
-        assert not bad, f"{page_path}: links that do not resolve: {sorted(set(bad))}"
-        entry = page_path[: -len(".html")]
-        if resolve(entry).suffix == ".ipynb":
-            name = entry.rsplit("/", 1)[-1] + ".ipynb"
-            downloads = [h for h in hrefs if h.endswith("/" + name) and "_sources" in h]
-            assert downloads, f"{page_path}: no download link to {name}"
-            assert page.locator("button.copybtn").count() > 0, f"{page_path}: code cells have no copy button"
-        lang = page_path.split("/")[1] if page_path.startswith("book/") and page_path.count("/") >= 2 else None
-        if lang in LANGS:
-            want = {"en": "en", "ko": "ko", "zh": "zh-Hans"}[lang]
-            assert page.get_attribute("html", "lang") == want, f"{page_path}: <html lang> is not {want}"
-            switcher = page.locator("nav.edition-switcher a")
-            others = sorted(switcher.evaluate_all("els => els.map(e => e.hreflang)"))
-            assert others == sorted(v for k, v in {"en": "en", "ko": "ko", "zh": "zh-Hans"}.items() if k != lang), (
-                f"{page_path}: the language switcher does not link to both other editions"
-            )
-    finally:
-        context.close()
+    assert not r["broken_images"], (
+        f"{page_path}: images that did not load: {r['broken_images']}"
+    )
+    bad = []
+    for href in r["hrefs"]:
+        url = urllib.parse.urlparse(href)
+        if url.hostname != "127.0.0.1":
+            continue
+        target = SITE / urllib.parse.unquote(url.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            bad.append(href)
+            continue
+        if (
+            url.fragment
+            and target.suffix == ".html"
+            and url.fragment not in ids_in(target)
+        ):
+            bad.append(href)
+    assert not bad, (
+        f"{page_path}: links that do not resolve: {sorted(set(bad))}"
+    )
+    lang = edition(page_path)
+    if lang is None:
+        for code in LANGS:
+            assert any(
+                h.endswith(f"/{code}/index.html") for h in r["hrefs"]
+            ), f"the picker does not link to {code}"
+        return
+    assert r["lang"] == HTML_LANG[lang], (
+        f"{page_path}: <html lang> is {r['lang']}, not {HTML_LANG[lang]}"
+    )
+    assert r["search_action"] == f"/{lang}/search.html", (
+        f"{page_path}: search goes to {r['search_action']}"
+    )
+    others = sorted(v for k, v in HTML_LANG.items() if k != lang)
+    assert sorted(r["switcher"]) == others, (
+        f"{page_path}: the language switcher does not link to both other editions"
+    )
+    if is_notebook(page_path):
+        name = page_path.rsplit("/", 1)[-1].replace(".html", ".ipynb")
+        downloads = [
+            h for h in r["hrefs"] if h.endswith("/" + name) and "_sources" in h
+        ]
+        assert downloads, f"{page_path}: no download link to {name}"
+        assert r["copybuttons"] > 0, (
+            f"{page_path}: code cells have no copy button"
+        )
+        assert r["run_note"] == 1, (
+            f"{page_path}: no note on how to run the chapter under its title"
+        )
 
 
-def test_long_outputs_fold_and_unfold(browser, server):
-    """The PyTorch RNN chapter prints a long model: its output starts folded and a button unfolds it."""
-    context, page, _, _ = visit(browser, server, "book/en/pytorch-rnn.html")
-    try:
-        buttons = page.locator("button.output-toggle")
-        assert buttons.count() > 0, "no long output got a fold button"
-        out = page.locator("div.cell_output.output-collapsible").first
-        folded = out.evaluate("e => e.clientHeight")
-        buttons.first.click()
-        unfolded = out.evaluate("e => e.clientHeight")
-        assert unfolded > folded, f"unfolding did not grow the output ({folded} -> {unfolded} px)"
-    finally:
-        context.close()
+@pytest.mark.parametrize(
+    "page_path", [p for p in pages() if edition(p) in ("ko", "zh")]
+)
+def test_interface_speaks_the_edition(site, page_path):
+    r = _get(site, ("page", page_path))
+    assert not r["ui_english"], (
+        f"{page_path}: English interface strings: {r['ui_english']}"
+    )
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in pages() if edition(p) in ("ko", "zh")]
+)
+def test_sections_match_english(page_path):
+    """The switcher keeps the section by position: the editions must have the same sections."""
+    skip_or_fail()
+    english = positional_ids("en/" + page_path.split("/", 1)[1])
+    assert positional_ids(page_path) == english, (
+        f"{page_path}: its sections differ from the English page's"
+    )
+
+
+@pytest.mark.parametrize("page_path", pages())
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_equations_and_page_fit(site, page_path, width):
+    m = _get(site, ("page", page_path))[width]
+    assert not m["equations"], (
+        f"{page_path} at {WIDTHS[width][0]} px: clipped display equations {m['equations']}"
+    )
+    assert m["pageWidth"] <= m["viewport"], (
+        f"{page_path} at {WIDTHS[width][0]} px: the page is {m['pageWidth']} px wide, the window {m['viewport']} px"
+    )
+
+
+@pytest.mark.parametrize("page_path", [p for p in pages() if is_notebook(p)])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_code_fits_its_column(site, page_path, width):
+    m = _get(site, ("page", page_path))[width]
+    assert not m["code"], (
+        f"{page_path} at {WIDTHS[width][0]} px: {len(m['code'])} of {m['codeCells']} code cells are wider "
+        f"than the column (cell: pixels over) {[(c['cell'], c['over']) for c in m['code']]}"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_screenshot_of_first_chapter(browser, server, lang):
-    chapters = [e for e in toc_files() if e.startswith(f"book/{lang}/") and resolve(e).suffix == ".ipynb"]
-    assert chapters, f"no notebook chapter in the {lang} edition"
-    context, page, errors, _ = visit(browser, server, chapters[0] + ".html")
-    try:
-        assert page.locator("mjx-container").count() > 0, f"{chapters[0]}: no rendered maths"
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        # Scroll so that the first displayed equation sits in the upper part of the shot.
-        page.evaluate(
-            "() => { const m = document.querySelector('mjx-container[display=\"true\"]');"
-            " if (m) window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 250); }"
+def test_search_stays_in_the_edition(site, lang):
+    r = _get(site, ("search", lang))
+    assert r["hrefs"], f"{lang}: searching LSTM found nothing"
+    elsewhere = [
+        h
+        for h in r["hrefs"]
+        if f"/{lang}/" not in urllib.parse.urlparse(h).path
+    ]
+    assert not elsewhere, (
+        f"{lang}: search results outside the edition: {elsewhere}"
+    )
+    if lang != "en":
+        assert "Search" not in r["heading"], (
+            f"{lang}: the results heading is English: {r['heading']!r}"
         )
-        page.screenshot(path=str(SHOTS / f"{lang}-first-chapter.png"), full_page=False)
-    finally:
-        context.close()
+
+
+def test_switcher_keeps_the_section(site):
+    key = next(k for k in site if k[0] == "switch")
+    r = _get(site, key)
+    page = key[1].split("/", 1)[1]
+    assert r["href"].endswith(f"en/{page}#sec-1-3"), (
+        f"{key[1]}: the switcher points at {r['href']}"
+    )
+    assert r["url"] == f"/en/{page}#sec-1-3", (
+        f"the reader landed on {r['url']}"
+    )
+    assert abs(r["top"]) < 200, (
+        f"the section is {r['top']} px from the top of the window"
+    )
+
+
+def test_long_outputs_fold_and_unfold(site):
+    """The PyTorch RNN chapter prints a long model: its output starts folded and a button unfolds it."""
+    r = _get(site, ("fold", "en/pytorch-rnn.html"))
+    assert r["buttons"] > 0, "no long output got a fold button"
+    assert r["unfolded"] > r["folded"], (
+        f"unfolding did not grow the output ({r['folded']} -> {r['unfolded']} px)"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_screenshot_of_first_chapter(site, lang):
+    page_path = _first_chapter(lang)
+    r = _get(site, ("page", page_path))
+    assert r["mjx"] > 0, f"{page_path}: no rendered maths"
+    for width in WIDTHS:
+        assert (SHOTS / f"{lang}-first-chapter-{width}.png").exists()

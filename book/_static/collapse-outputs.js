@@ -2,6 +2,12 @@
 // (Text outputs taller than LIMIT pixels start folded; short ones and figures are left alone.)
 document.addEventListener("DOMContentLoaded", () => {
   const LIMIT = 320;
+  const WORDS = {
+    en: ["▸ show all output", "▾ fold output"],
+    ko: ["▸ 출력 모두 보기", "▾ 출력 접기"],
+    zh: ["▸ 显示全部输出", "▾ 折叠输出"],
+  };
+  const [SHOW, FOLD] = WORDS[(document.documentElement.lang || "en").slice(0, 2)] || WORDS.en;
   document.querySelectorAll("div.cell_output").forEach((out) => {
     if (out.querySelector("img")) return; // figures stay whole
     if (out.scrollHeight <= LIMIT + 40) return;
@@ -9,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "output-toggle";
-    const label = () => (out.classList.contains("output-collapsed") ? "▸ show all output" : "▾ fold output");
+    const label = () => (out.classList.contains("output-collapsed") ? SHOW : FOLD);
     button.textContent = label();
     button.setAttribute("aria-expanded", "false");
     button.addEventListener("click", () => {
