@@ -13,7 +13,7 @@ JOBS   ?= auto
 .PHONY: help venv book test unit site-test bench bench-breakdown execute lab lock test-latest wheel-test clean
 
 help:
-	@echo "make book     build the HTML book into _build/html (executes every notebook)"
+	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
 	@echo "make test     unit tests + every notebook of every edition under strict nbval"
 	@echo "make unit     unit tests only (fast)"
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
