@@ -5,7 +5,8 @@ PyTorch) live in their own modules and import their framework when called.
 companion/README.md maps every module to the chapters that use it.
 
 Convention (the book's notation page): batch first (N, T, D), row vectors
-``x_t @ W`` with W of shape (D, H), LSTM gates packed in the order i, f, g, o.
+``x_t @ W`` with W of shape (D, H), LSTM gates packed in the order i, f, g, o,
+GRU blocks in the order r, z, g (PyTorch's; Keras packs z, r, h).
 """
 
 from .counting import breakdown_table, count_params, param_breakdown
@@ -18,6 +19,14 @@ from .gradcheck import (
     relative_error,
 )
 from .grads import LSTMGrads, RNNGrads
+from .gru import (
+    GRUGrads,
+    GRUParams,
+    gru_backward,
+    gru_forward,
+    gru_step,
+    gru_step_backward,
+)
 from .lstm import (
     lstm_backward,
     lstm_forward,
@@ -31,6 +40,8 @@ from .rnn import rnn_backward, rnn_forward, rnn_step, rnn_step_backward
 
 __all__ = [
     "GATES",
+    "GRUGrads",
+    "GRUParams",
     "LSTMGrads",
     "LSTMParams",
     "RNNGrads",
@@ -40,6 +51,10 @@ __all__ = [
     "clip_grad_norm",
     "count_params",
     "grad_norm",
+    "gru_backward",
+    "gru_forward",
+    "gru_step",
+    "gru_step_backward",
     "lstm_backward",
     "lstm_forward",
     "lstm_step",

@@ -3,6 +3,8 @@
 For a layer with input size D and H units:
     rnn  (Keras):  H*(D + H) + H        (PyTorch: + H, a second bias)
     lstm (Keras):  4 * (H*(D + H) + H)  (PyTorch: + 4H, a second bias per gate)
+    gru  (Keras):  3 * (H*(D + H) + H), + 3H with reset_after=True (Keras'
+                   default: a recurrent bias row); PyTorch: 3 * (H*(D + H) + 2H)
     dense:         D*H + H
 The count does not depend on the number of time steps: one set of weights is
 reused at every step.
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .validate import one_of, positive_int
+from .validate import boolean, one_of, positive_int
 
-KINDS = ("rnn", "lstm", "dense")
+KINDS = ("rnn", "lstm", "gru", "dense")
 FRAMEWORKS = ("keras", "torch")
 
 _LSTM_PARTS = (
@@ -21,6 +23,12 @@ _LSTM_PARTS = (
     ("f", "forget gate f"),
     ("g", "candidate g"),
     ("o", "output gate o"),
+)
+
+_GRU_PARTS = (
+    ("r", "reset gate r"),
+    ("z", "update gate z"),
+    ("g", "candidate g"),
 )
 
 
@@ -34,22 +42,38 @@ class PartCount(NamedTuple):
     total: int
 
 
-def param_breakdown(kind, input_dim, units, framework="keras"):
+def _reset_after(kind, reset_after):
+    """reset_after for a GRU (default True, as in Keras and PyTorch); refused for other kinds."""
+    if kind != "gru":
+        if reset_after is not None:
+            raise ValueError(f"reset_after is for kind='gru' only; got kind={kind!r}")
+        return None
+    return True if reset_after is None else boolean("reset_after", reset_after)
+
+
+def param_breakdown(kind, input_dim, units, framework="keras", reset_after=None):
     """Per-part parameter counts of a layer, as a list of PartCount rows.
 
-    kind: "rnn", "lstm" or "dense"; input_dim: D; units: H;
+    kind: "rnn", "lstm", "gru" or "dense"; input_dim: D; units: H;
     framework: "keras" (one bias per part) or "torch" (two biases per
     recurrent part: b_ih and b_hh). Dense layers have one bias in both.
-    The rows add up to count_params(kind, input_dim, units, framework).
+    reset_after: GRU only (default True): Keras' GRU then has a second bias
+    per part too; False (Keras only) is the original GRU with one.
+    The rows add up to count_params(kind, input_dim, units, framework, reset_after).
     """
     kind = one_of("kind", kind, KINDS)
     framework = one_of("framework", framework, FRAMEWORKS)
+    reset_after = _reset_after(kind, reset_after)
+    if reset_after is False and framework == "torch":
+        raise ValueError(
+            "reset_after=False has no PyTorch layer: nn.GRU always resets after the recurrent product"
+        )
     D = positive_int("input_dim", input_dim)
     H = positive_int("units", units)
     if kind == "dense":
         return [PartCount("dense y = x W + b", (D, H), D * H, H, D * H + H)]
-    n_bias_vectors = 2 if framework == "torch" else 1
-    parts = [("h", "hidden state h")] if kind == "rnn" else _LSTM_PARTS
+    n_bias_vectors = 2 if framework == "torch" or reset_after else 1
+    parts = {"rnn": [("h", "hidden state h")], "lstm": _LSTM_PARTS, "gru": _GRU_PARTS}[kind]
     rows = []
     for _, label in parts:
         n_w = H * (D + H)
@@ -58,22 +82,23 @@ def param_breakdown(kind, input_dim, units, framework="keras"):
     return rows
 
 
-def count_params(kind, input_dim, units, framework="keras") -> int:
+def count_params(kind, input_dim, units, framework="keras", reset_after=None) -> int:
     """Number of trainable parameters of one layer (see the module docstring).
 
-    kind: "rnn", "lstm" or "dense"; input_dim: D (int >= 1); units: H (int >= 1);
-    framework: "keras" or "torch". Returns an int.
+    kind: "rnn", "lstm", "gru" or "dense"; input_dim: D (int >= 1); units: H (int >= 1);
+    framework: "keras" or "torch"; reset_after: GRU only, default True (see
+    ``param_breakdown``). Returns an int.
     """
-    return sum(row.total for row in param_breakdown(kind, input_dim, units, framework))
+    return sum(row.total for row in param_breakdown(kind, input_dim, units, framework, reset_after))
 
 
-def breakdown_table(kind, input_dim, units, framework="keras") -> str:
+def breakdown_table(kind, input_dim, units, framework="keras", reset_after=None) -> str:
     """The breakdown as a small fixed-width text table, ending with the total.
 
     For the LSTM with D=2, H=3 (Keras) every gate has a 3x5 matrix and 3 biases,
     18 parameters, 72 in all.
     """
-    rows = param_breakdown(kind, input_dim, units, framework)
+    rows = param_breakdown(kind, input_dim, units, framework, reset_after)
     lines = [f"{'part':<20}{'weights':>14}{'biases':>8}{'total':>8}"]
     for r in rows:
         shape = "x".join(str(s) for s in r.weight_shape)

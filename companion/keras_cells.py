@@ -10,6 +10,8 @@ Correct cells (the book's row-vector convention):
                f = sigma([h, x] w_f + b_f), i = sigma([h, x] w_i + b_i),
                c~ = tanh([h, x] w_c + b_c), o = sigma([h, x] w_o + b_o),
                c_t = f * c_{t-1} + i * c~, h_t = o * tanh(c_t); states [h_t, c_t]
+    GRUCell:   the book's packed layout, blocks r, z, g (companion.gru), with
+               either reset variant; state h_t; output h_t
 
 The post's versions with its bugs live in ``companion.errata``.
 """
@@ -19,8 +21,9 @@ import keras
 import numpy as np
 from keras import ops
 
+from .gru import GRUParams
 from .params import GATES, LSTMParams, RNNParams
-from .validate import instance_of, positive_int
+from .validate import boolean, instance_of, positive_int
 
 _CELL_GATES = ("f", "i", "c", "o")  # the post's order; its 'c' is the book's candidate g
 
@@ -142,3 +145,66 @@ class LSTMCell(keras.layers.Layer):
             w = np.asarray(getattr(self, f"w_{g}").numpy())
             blocks["g" if g == "c" else g] = (w[H:], w[:H], np.asarray(getattr(self, f"b_{g}").numpy()))
         return LSTMParams(*(np.concatenate([blocks[k][j] for k in GATES], axis=-1) for j in range(3)))
+
+
+class GRUCell(keras.layers.Layer):
+    """A GRU cell in the book's layout: blocks r, z, g packed side by side (companion.gru).
+
+    units: H; reset_after: True (keras.layers.GRU's default) applies the reset
+    gate to the recurrent product, which has its own bias b_hg; False applies
+    it to h_{t-1} before the product (the original GRU).
+    Weights W_x (D, 3H), W_h (H, 3H), b (3H,) and, if reset_after, b_hg (H,).
+    Inputs x_t (N, D); state h (N, H); output h_t (N, H).
+    """
+
+    def __init__(self, units, reset_after=True, **kwargs):
+        super().__init__(**kwargs)
+        self.units = positive_int("units", units)
+        self.reset_after = boolean("reset_after", reset_after)
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        D, H = input_shape[-1], self.units
+        self.W_x = self.add_weight(shape=(D, 3 * H), initializer=_uniform(H), name="W_x")
+        self.W_h = self.add_weight(shape=(H, 3 * H), initializer=_uniform(H), name="W_h")
+        self.b = self.add_weight(shape=(3 * H,), initializer="zeros", name="b")
+        if self.reset_after:
+            self.b_hg = self.add_weight(shape=(H,), initializer="zeros", name="b_hg")
+
+    # shown in: gru
+    def call(self, inputs, states, training=False):
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        H = self.units
+        a = ops.matmul(inputs, self.W_x) + self.b  # (N, 3H), blocks r, z, g
+        rz = ops.sigmoid(a[:, : 2 * H] + ops.matmul(h_prev, self.W_h[:, : 2 * H]))
+        r, z = rz[:, :H], rz[:, H:]  # (N, H) each
+        W_hg = self.W_h[:, 2 * H :]  # (H, H)
+        if self.reset_after:
+            g = ops.tanh(a[:, 2 * H :] + r * (ops.matmul(h_prev, W_hg) + self.b_hg))
+        else:
+            g = ops.tanh(a[:, 2 * H :] + ops.matmul(r * h_prev, W_hg))
+        h = z * h_prev + (1 - z) * g
+        return h, [h]
+
+    def load_params(self, params: GRUParams):
+        """Set W_x, W_h, b (and b_hg) from GRUParams of the cell's variant; returns the cell."""
+        instance_of("params", params, GRUParams)
+        if params.reset_after != self.reset_after:
+            raise ValueError(
+                f"params must be of the cell's variant: the cell has reset_after={self.reset_after}, "
+                f"params have reset_after={params.reset_after}"
+            )
+        if not self.built or tuple(self.W_x.shape) != params.W_x.shape:
+            got = tuple(self.W_x.shape) if self.built else "an unbuilt cell"
+            raise ValueError(
+                f"params have W_x of shape {params.W_x.shape}; the cell has {got} "
+                f"(build it with units={params.H} on {params.D} features)"
+            )
+        values = list(params.as_dict().values())  # W_x, W_h, b[, b_hg]: the cell's weight order
+        self.set_weights([np.asarray(v, dtype=w.dtype) for v, w in zip(values, self.weights)])
+        return self
+
+    def to_params(self) -> GRUParams:
+        """The cell's weights as GRUParams of its variant."""
+        return GRUParams(*(np.asarray(w.numpy()) for w in self.weights))

@@ -21,7 +21,7 @@ from . import validate
 from .validate import one_of, positive_int, positive_number
 
 #: cell name -> the torch.nn layer class that runs it (a new cell adds one)
-CELLS = {"rnn": "RNN", "lstm": "LSTM"}
+CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
@@ -53,9 +53,9 @@ def _check_data(X, y):
 
 
 def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
-    """A one-layer nn.RNN (tanh) or nn.LSTM, read at its last step by a Linear(H, C) layer.
+    """A one-layer nn.RNN (tanh), nn.LSTM or nn.GRU, read at its last step by a Linear(H, C) layer.
 
-    cell: "rnn" or "lstm"; forget_bias: for the LSTM, start value of the forget gate's
+    cell: "rnn", "lstm" or "gru"; forget_bias: for the LSTM, start value of the forget gate's
     bias (bias_ih block f; bias_hh block f is zeroed), or None for PyTorch's initial values.
     The module maps x (N, T, D) to class scores (N, C). Weights come from torch's
     global generator: seed it first.
@@ -65,8 +65,8 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
 
     cell = one_of("cell", cell, tuple(CELLS))
     D, H, C = (positive_int(n, v) for n, v in (("input_size", input_size), ("hidden_size", hidden_size), ("n_classes", n_classes)))
-    if forget_bias is not None and cell == "rnn":
-        raise ValueError("forget_bias is for cell='lstm'; the vanilla RNN has no forget gate")
+    if forget_bias is not None and cell != "lstm":
+        raise ValueError(f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate")
 
     class RecallModel(nn.Module):
         def __init__(self):

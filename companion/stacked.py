@@ -1,6 +1,7 @@
-"""Deep (stacked) and bidirectional RNNs and LSTMs, forward, in NumPy.
+"""Deep (stacked) and bidirectional RNNs, LSTMs and GRUs, forward, in NumPy.
 
-Built from the one-layer references of companion.rnn and companion.lstm:
+Built from the one-layer references of companion.rnn, companion.lstm and
+companion.gru:
 
 * stacked:        h^(1) = layer_1(x),  h^(l) = layer_l(h^(l-1)),  output h^(L)
 * bidirectional:  forward states read x_1 .. x_T, backward states read
@@ -25,6 +26,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .counting import count_params
+from .gru import GRUParams, _gru_sequence
 from .lstm import _lstm_sequence
 from .params import LSTMParams, RNNParams
 from .rnn import _rnn_sequence
@@ -58,8 +60,18 @@ def _run_lstm(x, p):
     return hs, (hs[:, -1].copy(), cs[:, -1].copy())
 
 
+def _run_gru(x, p):
+    h0 = np.zeros((x.shape[0], p.H), x.dtype)
+    hs, _, _ = _gru_sequence(x, h0, p.W_x, p.W_h, p.b, p.b_hg)  # either reset variant
+    return hs, hs[:, -1].copy()
+
+
 #: cell name -> Cell; ``register_cell`` adds one
-CELLS = {"rnn": Cell(RNNParams, _run_rnn), "lstm": Cell(LSTMParams, _run_lstm)}
+CELLS = {
+    "rnn": Cell(RNNParams, _run_rnn),
+    "lstm": Cell(LSTMParams, _run_lstm),
+    "gru": Cell(GRUParams, _run_gru),
+}
 
 
 def register_cell(name: str, params_class: type, run: Callable) -> None:
@@ -154,14 +166,14 @@ def bidirectional_forward(x, params_fw, params_bw, cell="rnn", merge="concat"):
     x:         (N, T, D) inputs, batch first
     params_fw: the parameters (matching ``cell``) of the forward layer, D -> H
     params_bw: the same kind, D -> H, for the backward layer (own weights)
-    cell:      "rnn" or "lstm" (or a registered cell)
+    cell:      "rnn", "lstm" or "gru" (or a registered cell)
     merge:     "concat" (default), "sum", "ave" or "mul", see merge_directions
     returns (out, (final_fw, final_bw)):
         out (N, T, 2H) for "concat", else (N, T, H). out[:, t] joins the
             forward state after x_1..x_t with the backward state after
             x_T..x_t.
         final_fw, final_bw: each direction's last state, h_T (N, H) for
-            "rnn", (h_T, c_T) for "lstm". The backward layer's last state
+            "rnn" and "gru", (h_T, c_T) for "lstm". The backward layer's last state
             is the one at t = 1: it has read the whole sequence.
     """
     out, finals = stacked_forward(x, [(params_fw, params_bw)], cell, True, merge)
@@ -173,18 +185,18 @@ def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
 
     x:      (N, T, D) inputs, batch first
     layers: a list of L parameter sets, bottom layer first. One-directional:
-            each an RNNParams / LSTMParams; layer 1 maps D -> H_1, layer l
+            each an RNNParams / LSTMParams / GRUParams; layer 1 maps D -> H_1, layer l
             maps H_{l-1} -> H_l. bidirectional=True: each a pair
             (params_fw, params_bw); layer l > 1 reads the merged sequence of
             layer l - 1 (2H wide for "concat").
-    cell:   "rnn" or "lstm" (every layer the same kind; or a registered cell)
+    cell:   "rnn", "lstm" or "gru" (every layer the same kind; or a registered cell)
     merge:  how the two directions are joined, see merge_directions
     returns (hs, finals):
         hs (N, T, H_L), or (N, T, 2H_L) bidirectional with "concat"
         finals: the last states, one per layer and direction, in PyTorch's
             h_n order (layer 1 forward, [layer 1 backward,] layer 2
-            forward, ...); each is h_T (N, H) for "rnn" or (h_T, c_T) for
-            "lstm".
+            forward, ...); each is h_T (N, H) for "rnn" and "gru", or
+            (h_T, c_T) for "lstm".
     """
     cell = one_of("cell", cell, tuple(CELLS))
     bidirectional = boolean("bidirectional", bidirectional)
@@ -209,12 +221,13 @@ def stacked_param_count(
 ) -> int:
     """Parameters of L stacked layers of ``units`` each, from count_params layer by layer.
 
-    kind: "rnn" or "lstm"; input_dim: D; units: H; num_layers: L;
+    kind: "rnn", "lstm" or "gru" (reset after, the frameworks' default);
+    input_dim: D; units: H; num_layers: L;
     bidirectional: two layers (own weights) per level, and levels above the
     first read 2H features; framework: "keras" (one bias per gate) or
     "torch" (two).
     """
-    kind = one_of("kind", kind, ("rnn", "lstm"))
+    kind = one_of("kind", kind, ("rnn", "lstm", "gru"))
     D = positive_int("input_dim", input_dim)
     H = positive_int("units", units)
     L = positive_int("num_layers", num_layers)

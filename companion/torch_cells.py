@@ -7,7 +7,9 @@
   univariate series, then Linear - Dropout - Linear - Dropout - Linear(H, 1).
 * ``RowVectorLSTMCell``: an LSTM cell holding the book's W_x (D, 4H),
   W_h (H, 4H) and b (4H,), computing the notation page's equations.
-* ``run_cell_over_time``: any of these cells, or nn.RNNCell / nn.LSTMCell,
+* ``RowVectorGRUCell``: a GRU cell holding the book's W_x (D, 3H), W_h (H, 3H),
+  b (3H,) and, for the reset-after variant, b_hg (H,) (companion.gru).
+* ``run_cell_over_time``: any of these cells, or nn.RNNCell / nn.LSTMCell / nn.GRUCell,
   stepped over a batch-first sequence, the states stacked to (N, T, H).
 * ``train_regressor`` / ``predict``: mini-batch Adam on mean squared error.
 
@@ -21,8 +23,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from .gru import GRUParams
 from .params import LSTMParams, RNNParams
 from .validate import (
+    boolean,
     float_tensor,
     instance_of,
     positive_int,
@@ -176,12 +180,67 @@ class RowVectorLSTMCell(nn.Module):
         return h_t, c_t
 
 
+class RowVectorGRUCell(nn.Module):
+    """A GRU cell in the book's layout: a = x_t W_x + b, blocks r, z, g (companion.gru).
+
+    Parameters W_x (D, 3H), W_h (H, 3H), b (3H,) and, with reset_after=True
+    (nn.GRUCell's variant), b_hg (H,): 3(H(D + H) + H) + H parameters;
+    without b_hg (reset before the product) 3(H(D + H) + H).
+    forward(x_t (N, D), h_prev=None or (N, H)) -> h_t (N, H), the calling
+    convention of nn.GRUCell.
+    """
+
+    def __init__(self, input_size, hidden_size, reset_after=True):
+        super().__init__()
+        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        self.input_size, self.hidden_size = D, H
+        self.reset_after = boolean("reset_after", reset_after)
+        s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
+        self.W_x = nn.Parameter(torch.empty(D, 3 * H).uniform_(-s, s))
+        self.W_h = nn.Parameter(torch.empty(H, 3 * H).uniform_(-s, s))
+        self.b = nn.Parameter(torch.empty(3 * H).uniform_(-s, s))
+        self.b_hg = nn.Parameter(torch.empty(H).uniform_(-s, s)) if self.reset_after else None
+
+    @classmethod
+    def from_params(cls, params):
+        """A cell holding a copy of ``params`` (GRUParams, either variant), in their dtype."""
+        instance_of("params", params, GRUParams)
+        cell = cls(params.D, params.H, reset_after=params.reset_after)
+        cell = cell.to(torch.from_numpy(params.W_x).dtype)
+        with torch.no_grad():
+            for name, value in params.as_dict().items():
+                getattr(cell, name).copy_(torch.as_tensor(value))
+        return cell
+
+    def to_params(self):
+        """The cell's weights as GRUParams of its variant (NumPy copies, in the cell's dtype)."""
+        tensors = (self.W_x, self.W_h, self.b) + ((self.b_hg,) if self.reset_after else ())
+        return GRUParams(*(p.detach().cpu().numpy().copy() for p in tensors))
+
+    # shown in: gru
+    def forward(self, x_t, h_prev=None):
+        H = self.hidden_size
+        float_tensor("x_t", x_t, ("N", ("D", self.input_size)))
+        if h_prev is None:
+            h_prev = x_t.new_zeros(x_t.shape[0], H)
+        float_tensor("h_prev", h_prev, (("N", x_t.shape[0]), ("H", H)))
+        a = x_t @ self.W_x + self.b  # (N, 3H), blocks r, z, g
+        rz = torch.sigmoid(a[:, : 2 * H] + h_prev @ self.W_h[:, : 2 * H])
+        r, z = rz.split(H, dim=1)  # (N, H) each
+        W_hg = self.W_h[:, 2 * H :]  # (H, H)
+        if self.reset_after:
+            g = torch.tanh(a[:, 2 * H :] + r * (h_prev @ W_hg + self.b_hg))
+        else:
+            g = torch.tanh(a[:, 2 * H :] + (r * h_prev) @ W_hg)
+        return z * h_prev + (1 - z) * g
+
+
 def run_cell_over_time(cell, x, state=None):
     """Step a cell over a batch-first sequence and stack its hidden states.
 
     cell:  a module called as cell(x_t, state) -> h_t, or -> (h_t, c_t) for
            LSTM cells: nn.RNNCell, nn.LSTMCell, nn.GRUCell, LinearRNNCell,
-           RowVectorLSTMCell
+           RowVectorLSTMCell, RowVectorGRUCell
     x:     (N, T, D) tensor or NumPy array (converted without a copy; its
            dtype must match the cell's)
     state: the initial state as the cell takes it (h_0, or (h_0, c_0)), or

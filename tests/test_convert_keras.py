@@ -49,12 +49,14 @@ def test_lstm_round_trip_and_forward(sizes):
 
 def test_from_keras_refuses_other_layers_and_unbuilt_ones():
     seed_everything(0)
-    with pytest.raises(ValueError, match="layer must be a keras.layers.SimpleRNN or keras.layers.LSTM; got Dense"):
+    with pytest.raises(ValueError, match="layer must be a keras.layers.SimpleRNN or keras.layers.LSTM or keras.layers.GRU; got Dense"):
         from_keras(keras.layers.Dense(3))
     with pytest.raises(ValueError, match="has no weights yet: build it first"):
         from_keras(keras.layers.LSTM(3))
-    with pytest.raises(ValueError, match="layer must be a keras.layers.SimpleRNN or keras.layers.LSTM; got GRU"):
-        to_keras(LSTMParams.random(2, 3, np.random.default_rng(0)), keras.layers.GRU(3))
+    gru = keras.layers.GRU(3)
+    gru.build((None, None, 2))
+    with pytest.raises(ValueError, match="params must be a GRUParams for a GRU layer; got LSTMParams"):
+        to_keras(LSTMParams.random(2, 3, np.random.default_rng(0)), gru)
 
 
 def test_to_keras_refuses_wrong_kind_and_size():

@@ -86,7 +86,7 @@ def test_module_without_bias():
         (lambda: nn.RNN(2, 3, bidirectional=True), "one-directional nn.RNN; got num_layers=1, bidirectional=True"),
         (lambda: nn.RNN(2, 3, nonlinearity="relu"), "nonlinearity='tanh'"),
         (lambda: nn.LSTM(2, 3, proj_size=2), "proj_size=0"),
-        (lambda: nn.GRU(2, 3), "must be one of nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell; got GRU"),
+        (lambda: nn.Conv1d(2, 3, 1), "must be one of nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell, nn.GRU, nn.GRUCell; got Conv1d"),
         (lambda: nn.Linear(2, 3), "got Linear"),
     ],
 )
@@ -174,8 +174,8 @@ def test_torch_helpers_refuse_wrong_inputs():
         stacked_to_torch(_layers("lstm", 3, 4, 2, rng), module)
     with pytest.raises(ValueError, match="must be a pair"):
         stacked_to_torch(_layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True))
-    with pytest.raises(ValueError, match="must be one of nn.RNN, .*; got GRU"):
-        stacked_from_torch(torch.nn.GRU(3, 4))
+    with pytest.raises(ValueError, match="must be one of nn.RNN, .*; got Linear"):
+        stacked_from_torch(torch.nn.Linear(3, 4))
     with pytest.raises(ValueError, match="use from_torch for a cell"):
         stacked_from_torch(torch.nn.RNNCell(3, 4))
     with pytest.raises(ValueError, match="nonlinearity='tanh'"):

@@ -62,7 +62,10 @@ def test_breakdown_adds_up_to_the_count(case, framework):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("gru", 3, 4), "kind must be one of 'rnn', 'lstm', 'dense'; got 'gru'"),
+        (("cnn", 3, 4), "kind must be one of 'rnn', 'lstm', 'gru', 'dense'; got 'cnn'"),
+        (("lstm", 3, 4, "keras", False), "reset_after is for kind='gru' only; got kind='lstm'"),
+        (("gru", 3, 4, "torch", False), "reset_after=False has no PyTorch layer"),
+        (("gru", 3, 4, "keras", 1), "reset_after must be True or False; got 1"),
         (("lstm", 0, 4), "input_dim must be a positive integer; got 0"),
         (("lstm", 3, 4.0), "units must be a positive integer; got 4.0"),
         (("lstm", 3, 4, "jax"), "framework must be one of 'keras', 'torch'; got 'jax'"),

@@ -51,8 +51,12 @@ def test_model_shapes_and_forget_bias(torch):
     assert not (model.rnn.bias_ih_l0[:5] == 4.0).any()
     with pytest.raises(ValueError, match="forget_bias is for cell='lstm'"):
         recall_model("rnn", 3, 5, 2, forget_bias=1.0)
-    with pytest.raises(ValueError, match="cell must be one of 'rnn', 'lstm'"):
-        recall_model("gru", 3, 5, 2)
+    with pytest.raises(ValueError, match="forget_bias is for cell='lstm'; got cell='gru'"):
+        recall_model("gru", 3, 5, 2, forget_bias=1.0)
+    with pytest.raises(ValueError, match="cell must be one of 'rnn', 'lstm', 'gru'"):
+        recall_model("cnn", 3, 5, 2)
+    gru = recall_model("gru", 3, 5, 2)
+    assert isinstance(gru.rnn, torch.nn.GRU) and gru(torch.zeros(7, 6, 3)).shape == (7, 2)
 
 
 def test_training_is_deterministic_and_learns_a_short_gap(torch):

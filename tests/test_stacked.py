@@ -107,7 +107,7 @@ def test_bidirectional_stack_reads_2H_features():
     [
         (lambda p, x: stacked_forward(x, [p], "lstm"), r"layers\[0\] must be an LSTMParams for cell='lstm'; got RNNParams"),
         (lambda p, x: stacked_forward(x, [], "rnn"), "layers must be a non-empty list"),
-        (lambda p, x: stacked_forward(x, [p], "gru"), "cell must be one of 'rnn', 'lstm'; got 'gru'"),
+        (lambda p, x: stacked_forward(x, [p], "cnn"), "cell must be one of 'rnn', 'lstm', 'gru'; got 'cnn'"),
         (lambda p, x: stacked_forward(x[0], [p], "rnn"), r"x must have shape \(N, T, D=3\)"),
         (lambda p, x: stacked_forward(x, [p, p], "rnn"), r"layers\[1\] must take the 4 features of the layer below \(D=4\); got D=3"),
         (lambda p, x: stacked_forward(x, [p], "rnn", bidirectional=True), r"layers\[0\] must be a pair"),

@@ -11,6 +11,13 @@ as row blocks i, f, g, o, the book's order), and there are two biases,
 (the same with W_x, W_h, b for the LSTM). Only the sum of the two biases
 enters the equations, so the round trip params -> module -> params is exact.
 
+The GRU (nn.GRU, nn.GRUCell; row blocks r, z, n = the book's r, z, g) resets
+after the recurrent product, where the candidate's bias_hh cannot be added
+into bias_ih. So only the r and z blocks are folded:
+
+    from_torch:  b = bias_ih + [bias_hh_r, bias_hh_z, 0],  b_hg = bias_hh_n
+    to_torch:    bias_ih = b,  bias_hh = [0, 0, b_hg]   (GRUParams with b_hg only)
+
 * ``from_torch`` / ``to_torch``: one layer (nn.RNN, nn.LSTM with one layer,
   or nn.RNNCell, nn.LSTMCell)
 * ``stacked_from_torch`` / ``stacked_to_torch``: every layer and direction of
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..gru import GRUParams
 from ..params import LSTMParams, RNNParams
 from ..validate import instance_of
 
@@ -34,6 +42,8 @@ MODULES = {
     "RNNCell": (RNNParams, False),
     "LSTM": (LSTMParams, True),
     "LSTMCell": (LSTMParams, False),
+    "GRU": (GRUParams, True),
+    "GRUCell": (GRUParams, False),
 }
 
 
@@ -67,11 +77,24 @@ def _read(module, s, cls):
     """The parameters stored under suffix s: W = weight.T, b = bias_ih + bias_hh."""
     W_in = getattr(module, "weight_ih" + s).detach().cpu().numpy().T.copy()  # (G*H, D) -> (D, G*H)
     W_rec = getattr(module, "weight_hh" + s).detach().cpu().numpy().T.copy()  # (G*H, H) -> (H, G*H)
+    if cls is GRUParams:
+        return _read_gru(module, s, W_in, W_rec)
     if module.bias:
         b = (getattr(module, "bias_ih" + s) + getattr(module, "bias_hh" + s)).detach().cpu().numpy().copy()
     else:
         b = np.zeros(W_in.shape[1], dtype=W_in.dtype)
     return cls(W_in, W_rec, b)
+
+
+def _read_gru(module, s, W_x, W_h):
+    """GRUParams (reset after): b = bias_ih + bias_hh on r and z only, b_hg = bias_hh of n."""
+    H = W_h.shape[0]
+    if not module.bias:
+        return GRUParams(W_x, W_h, np.zeros(3 * H, W_x.dtype), np.zeros(H, W_x.dtype))
+    b = getattr(module, "bias_ih" + s).detach().cpu().numpy().copy()  # (3H,)
+    b_hh = getattr(module, "bias_hh" + s).detach().cpu().numpy()  # (3H,) blocks r, z, n
+    b[: 2 * H] += b_hh[: 2 * H]
+    return GRUParams(W_x, W_h, b, b_hh[2 * H :].copy())
 
 
 def _write(params, module, s, where, D):
@@ -86,8 +109,16 @@ def _write(params, module, s, where, D):
             f"{where} must have D={D} and H={H} to match "
             f"{type(module).__name__} (weight_ih{s}); got D={params.D}, H={params.H}"
         )
-    W_in, W_rec, b = params.as_dict().values()
-    if not module.bias and np.any(b != 0):
+    W_in, W_rec, b = list(params.as_dict().values())[:3]  # the GRU's b_hg comes fourth
+    b_hh = None  # bias_hh: zero, but for the GRU's candidate block
+    if cls is GRUParams:
+        if not params.reset_after:
+            raise ValueError(
+                f"{where} must be of the reset-after variant (b_hg set) for {type(module).__name__}: "
+                "PyTorch applies the reset gate after the recurrent product; got reset_after=False"
+            )
+        b_hh = np.concatenate([np.zeros(2 * H, params.b.dtype), params.b_hg])  # (3H,) [0 | 0 | b_hg]
+    if not module.bias and (np.any(b != 0) or (b_hh is not None and np.any(b_hh != 0))):
         raise ValueError(
             f"{where}'s bias must be zero for a {type(module).__name__} built with bias=False"
         )
@@ -96,7 +127,10 @@ def _write(params, module, s, where, D):
         getattr(module, "weight_hh" + s).copy_(torch.as_tensor(W_rec.T))  # (H, G*H) -> (G*H, H)
         if module.bias:
             getattr(module, "bias_ih" + s).copy_(torch.as_tensor(b))
-            getattr(module, "bias_hh" + s).zero_()
+            if b_hh is None:
+                getattr(module, "bias_hh" + s).zero_()
+            else:
+                getattr(module, "bias_hh" + s).copy_(torch.as_tensor(b_hh))
 
 
 def _single(module):
@@ -117,6 +151,8 @@ def from_torch(module):
 
     module: nn.RNN or nn.RNNCell (tanh)  -> RNNParams  W_xh (D, H), W_hh (H, H), b_h (H,)
             nn.LSTM or nn.LSTMCell       -> LSTMParams W_x (D, 4H), W_h (H, 4H), b (4H,)
+            nn.GRU or nn.GRUCell         -> GRUParams  W_x (D, 3H), W_h (H, 3H), b (3H,),
+                                            b_hg (H,) (reset after; see the module docstring)
     The two PyTorch biases are folded into one: b = bias_ih + bias_hh (zeros
     if the module was built with bias=False). Arrays are copies, in the
     module's dtype.
@@ -129,7 +165,8 @@ def to_torch(params, module):
     """Copy the book's parameters into a single-layer PyTorch module, in place.
 
     params: RNNParams for nn.RNN / nn.RNNCell, LSTMParams for nn.LSTM /
-            nn.LSTMCell, with D = module.input_size and H = module.hidden_size.
+            nn.LSTMCell, GRUParams of the reset-after variant for nn.GRU /
+            nn.GRUCell, with D = module.input_size and H = module.hidden_size.
     Sets weight_ih = W.T, weight_hh = W_h.T, bias_ih = b and bias_hh = 0;
     values are cast to the module's dtype. A module built with bias=False
     only accepts b = 0. returns the module.
