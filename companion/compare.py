@@ -71,7 +71,9 @@ def _check_outputs(outputs, at_least=2):
     shape = None
     for name, value in outputs.items():
         if not isinstance(name, str):
-            raise ValueError(f"outputs' keys must be names (str); got {name!r}")
+            raise ValueError(
+                f"outputs' keys must be names (str); got {name!r}"
+            )
         a = to_numpy(value)
         if shape is None:
             shape = a.shape
@@ -109,12 +111,16 @@ def agreement_table(outputs, tol) -> str:
     """
     tol = positive_number("tol", tol)
     diffs = pairwise_max_diffs(outputs)
-    bad = [f"{a} vs {b}: {d:.3e}" for (a, b), d in diffs.items() if not d < tol]
+    bad = [
+        f"{a} vs {b}: {d:.3e}" for (a, b), d in diffs.items() if not d < tol
+    ]
     if bad:
         raise AssertionError(f"not below {tol:.0e}: " + "; ".join(bad))
     w = max(len("compared with"), *(len(name) for name in outputs)) + 2
     bound = "< " + format(tol, ".0e")
-    lines = [f"{'output of':<{w}}{'compared with':<{w}}{'max |difference|':>17}"]
+    lines = [
+        f"{'output of':<{w}}{'compared with':<{w}}{'max |difference|':>17}"
+    ]
     lines += [f"{a:<{w}}{b:<{w}}{bound:>17}" for a, b in diffs]
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ For a layer with input size D and H units:
 The count does not depend on the number of time steps: one set of weights is
 reused at every step.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -64,7 +65,9 @@ def count_params(kind, input_dim, units, framework="keras") -> int:
     kind: "rnn", "lstm" or "dense"; input_dim: D (int >= 1); units: H (int >= 1);
     framework: "keras" or "torch". Returns an int.
     """
-    return sum(row.total for row in param_breakdown(kind, input_dim, units, framework))
+    return sum(
+        row.total for row in param_breakdown(kind, input_dim, units, framework)
+    )
 
 
 def breakdown_table(kind, input_dim, units, framework="keras") -> str:
@@ -77,6 +80,10 @@ def breakdown_table(kind, input_dim, units, framework="keras") -> str:
     lines = [f"{'part':<20}{'weights':>14}{'biases':>8}{'total':>8}"]
     for r in rows:
         shape = "x".join(str(s) for s in r.weight_shape)
-        lines.append(f"{r.part:<20}{shape + ' = ' + str(r.n_weights):>14}{r.n_biases:>8}{r.total:>8}")
-    lines.append(f"{'all parts':<20}{'':>14}{'':>8}{sum(r.total for r in rows):>8}")
+        lines.append(
+            f"{r.part:<20}{shape + ' = ' + str(r.n_weights):>14}{r.n_biases:>8}{r.total:>8}"
+        )
+    lines.append(
+        f"{'all parts':<20}{'':>14}{'':>8}{sum(r.total for r in rows):>8}"
+    )
     return "\n".join(lines)

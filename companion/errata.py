@@ -63,15 +63,29 @@ class S1BuggyLSTMCell(LSTMCell):
     # shown in: keras-custom-cells
     def _weight_rows(self, input_dim):
         if self.bug == "weight_shape":
-            return 2 * input_dim  # BUG: equals units + input_dim only when input_dim == units
+            return (
+                2 * input_dim
+            )  # BUG: equals units + input_dim only when input_dim == units
         return self.units + input_dim
 
     def build(self, input_shape):
         rows, H = self._weight_rows(input_shape[-1]), self.units
         for g in _CELL_GATES:
-            setattr(self, f"w_{g}", self.add_weight(shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"))
+            setattr(
+                self,
+                f"w_{g}",
+                self.add_weight(
+                    shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"
+                ),
+            )
         for g in _CELL_GATES:
-            setattr(self, f"b_{g}", self.add_weight(shape=(H,), initializer="zeros", name=f"b_{g}"))
+            setattr(
+                self,
+                f"b_{g}",
+                self.add_weight(
+                    shape=(H,), initializer="zeros", name=f"b_{g}"
+                ),
+            )
 
     # shown in: keras-custom-cells
     def _gate(self, hx, w, b):

@@ -22,7 +22,6 @@ from .grads import GRADS_FOR, Grads
 from .validate import non_negative_number, positive_number
 
 
-
 def _is_params(value) -> bool:
     return type(value) in GRADS_FOR
 
@@ -57,10 +56,14 @@ def _grads_of(x, arrays):
 def _scalar(f, value):
     out = f(value)
     if np.ndim(out) != 0 or not np.isrealobj(out):
-        raise ValueError(f"f must return a real scalar (the loss); got {type(out).__name__} of shape {np.shape(out)}")
+        raise ValueError(
+            f"f must return a real scalar (the loss); got {type(out).__name__} of shape {np.shape(out)}"
+        )
     out = float(out)
     if not np.isfinite(out):
-        raise ValueError("f returned NaN or infinity; the loss must be finite at the point checked")
+        raise ValueError(
+            "f returned NaN or infinity; the loss must be finite at the point checked"
+        )
     return out
 
 
@@ -75,7 +78,9 @@ def numerical_gradient(f, x, eps=1e-6):
     entries) times; x is not changed.
     """
     if not callable(f):
-        raise ValueError(f"f must be a callable returning the loss; got {type(f).__name__}")
+        raise ValueError(
+            f"f must be a callable returning the loss; got {type(f).__name__}"
+        )
     eps = positive_number("eps", eps)
     arrays = _arrays("x", x)
     for name, a in arrays.items():
@@ -108,7 +113,9 @@ def relative_error(a, b):
     true gradient entry is (nearly) zero. Returns a float in [0, 1].
     """
     da, db = _arrays("a", a), _arrays("b", b)
-    if type(a) is not type(b) or [v.shape for v in da.values()] != [v.shape for v in db.values()]:
+    if type(a) is not type(b) or [v.shape for v in da.values()] != [
+        v.shape for v in db.values()
+    ]:
         raise ValueError(
             "a and b must be of the same kind and shapes; got "
             f"{type(a).__name__} {[v.shape for v in da.values()]} and {type(b).__name__} {[v.shape for v in db.values()]}"
@@ -138,7 +145,14 @@ def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
     err = relative_error(analytic, numeric)
     if not err < tol:
         a, b = _arrays("analytic", analytic), _arrays("numeric", numeric)
-        gap = float(np.sqrt(sum(np.sum((u - v) ** 2) for u, v in zip(a.values(), b.values()))))
+        gap = float(
+            np.sqrt(
+                sum(
+                    np.sum((u - v) ** 2)
+                    for u, v in zip(a.values(), b.values())
+                )
+            )
+        )
         if not gap < atol:
             raise AssertionError(
                 f"{name}: relative error {err:.3e} is not below {tol:.0e} (absolute difference {gap:.3e})"
@@ -153,14 +167,22 @@ def grad_norm(grads):
     parameter gradients, not dh / dc), or a list/tuple of ndarrays.
     NaN or infinite entries give a NaN or infinite norm.
     """
-    arrays = list(grads) if isinstance(grads, (list, tuple)) else list(_arrays("grads", grads).values())
+    arrays = (
+        list(grads)
+        if isinstance(grads, (list, tuple))
+        else list(_arrays("grads", grads).values())
+    )
     if not arrays:
-        raise ValueError("grads must hold at least one array; got an empty sequence")
+        raise ValueError(
+            "grads must hold at least one array; got an empty sequence"
+        )
     total = 0.0
     for k, a in enumerate(arrays):
         a = np.asarray(a)
         if not np.issubdtype(a.dtype, np.floating):
-            raise ValueError(f"grads[{k}] must hold floating-point numbers; got dtype {a.dtype}")
+            raise ValueError(
+                f"grads[{k}] must hold floating-point numbers; got dtype {a.dtype}"
+            )
         total += float(np.sum(a.astype(np.float64) ** 2))
     return float(np.sqrt(total))
 
@@ -182,10 +204,18 @@ def clip_grad_norm(grads, max_norm, eps=1e-6):
     eps = positive_number("eps", eps)
     norm = grad_norm(grads)
     if not np.isfinite(norm):
-        raise ValueError("grads contain NaN or infinite values; clipping cannot repair them")
+        raise ValueError(
+            "grads contain NaN or infinite values; clipping cannot repair them"
+        )
     scale = min(1.0, max_norm / (norm + eps))
     if isinstance(grads, (list, tuple)):
-        clipped = [np.asarray(a) * np.asarray(scale, dtype=np.asarray(a).dtype) for a in grads]
+        clipped = [
+            np.asarray(a) * np.asarray(scale, dtype=np.asarray(a).dtype)
+            for a in grads
+        ]
         return type(grads)(clipped), norm
-    arrays = {k: a * np.asarray(scale, dtype=a.dtype) for k, a in _arrays("grads", grads).items()}
+    arrays = {
+        k: a * np.asarray(scale, dtype=a.dtype)
+        for k, a in _arrays("grads", grads).items()
+    }
     return _rebuild(grads, arrays), norm

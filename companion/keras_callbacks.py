@@ -2,6 +2,7 @@
 
 This module imports Keras; ``import companion`` does not.
 """
+
 from __future__ import annotations
 
 import keras
@@ -21,7 +22,9 @@ class WeightHistory(keras.callbacks.Callback):
     def __init__(self, layer):
         super().__init__()
         if not isinstance(layer, (str, keras.layers.Layer)):
-            raise ValueError(f"layer must be a Keras layer or a layer name; got {type(layer).__name__}")
+            raise ValueError(
+                f"layer must be a Keras layer or a layer name; got {type(layer).__name__}"
+            )
         self._layer_ref = layer
         self.names = []
         self.snapshots = []
@@ -32,7 +35,9 @@ class WeightHistory(keras.callbacks.Callback):
                 return self.model.get_layer(self._layer_ref)
             except ValueError:
                 names = [layer.name for layer in self.model.layers]
-                raise ValueError(f"layer {self._layer_ref!r} is not in the model; its layers are {names}") from None
+                raise ValueError(
+                    f"layer {self._layer_ref!r} is not in the model; its layers are {names}"
+                ) from None
         return self._layer_ref
 
     def _record(self):
@@ -50,7 +55,9 @@ class WeightHistory(keras.callbacks.Callback):
     def stack(self, name):
         """The weight ``name`` at every snapshot: (E + 1, *shape)."""
         if not self.snapshots:
-            raise ValueError("no weights recorded yet: pass this callback to model.fit(..., callbacks=[...])")
+            raise ValueError(
+                "no weights recorded yet: pass this callback to model.fit(..., callbacks=[...])"
+            )
         if name not in self.names:
             raise ValueError(f"name must be one of {self.names}; got {name!r}")
         k = self.names.index(name)

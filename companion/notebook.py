@@ -4,6 +4,7 @@ The first code cell of each notebook is ``rng = companion.setup_notebook(...)``.
 ``seed_everything`` is called again right before a model is built, because
 Keras and PyTorch draw initial weights when a layer is created.
 """
+
 from __future__ import annotations
 
 import os

@@ -181,7 +181,9 @@ def rnn_backward(dhs, cache: RNNCache, dh_T=None):
     """
     x, h0, hs, p = _cache(cache, RNNCache, "rnn_forward")
     N, T, H = hs.shape
-    dhs = as_float_array("dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype)
+    dhs = as_float_array(
+        "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype
+    )
     dh = _state("dh_T", dh_T, N, H, hs.dtype)
     dx, dh0, dW_xh, dW_hh, db_h, dh_total = _rnn_backward_math(
         dhs, dh, x, h0, hs, p.W_xh, p.W_hh

@@ -28,7 +28,13 @@ from .counting import count_params
 from .lstm import _lstm_sequence
 from .params import LSTMParams, RNNParams
 from .rnn import _rnn_sequence
-from .validate import as_float_array, boolean, instance_of, one_of, positive_int
+from .validate import (
+    as_float_array,
+    boolean,
+    instance_of,
+    one_of,
+    positive_int,
+)
 
 MERGES = ("concat", "sum", "ave", "mul")
 
@@ -101,8 +107,12 @@ def _merge(h_fw, h_bw, merge):
 def _bidirectional(x, p_fw, p_bw, run, merge):
     """The pure bidirectional layer: (merged (N, T, .), (final_fw, final_bw))."""
     hs_fw, final_fw = run(x, p_fw)  # (N, T, H)
-    hs_bw_reversed, final_bw = run(x[:, ::-1, :], p_bw)  # step s read x_T .. x_{T-s}
-    hs_bw = hs_bw_reversed[:, ::-1, :]  # time order: hs_bw[:, t] has read x_T .. x_t
+    hs_bw_reversed, final_bw = run(
+        x[:, ::-1, :], p_bw
+    )  # step s read x_T .. x_{T-s}
+    hs_bw = hs_bw_reversed[
+        :, ::-1, :
+    ]  # time order: hs_bw[:, t] has read x_T .. x_t
     return _merge(hs_fw, hs_bw, merge), (final_fw, final_bw)
 
 
@@ -164,11 +174,15 @@ def bidirectional_forward(x, params_fw, params_bw, cell="rnn", merge="concat"):
             "rnn", (h_T, c_T) for "lstm". The backward layer's last state
             is the one at t = 1: it has read the whole sequence.
     """
-    out, finals = stacked_forward(x, [(params_fw, params_bw)], cell, True, merge)
+    out, finals = stacked_forward(
+        x, [(params_fw, params_bw)], cell, True, merge
+    )
     return out, tuple(finals)
 
 
-def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
+def stacked_forward(
+    x, layers, cell="rnn", bidirectional=False, merge="concat"
+):
     """Run a stack of recurrent layers: each reads the whole output of the one below.
 
     x:      (N, T, D) inputs, batch first
@@ -196,7 +210,9 @@ def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
     for pair in checked:
         pair = [p.astype(x.dtype) for p in pair]
         if bidirectional:
-            h, (final_fw, final_bw) = _bidirectional(h, pair[0], pair[1], run, merge)
+            h, (final_fw, final_bw) = _bidirectional(
+                h, pair[0], pair[1], run, merge
+            )
             finals += [final_fw, final_bw]
         else:
             h, final = run(h, pair[0])  # (N, T, H_l)
@@ -205,7 +221,12 @@ def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
 
 
 def stacked_param_count(
-    kind, input_dim, units, num_layers=1, bidirectional=False, framework="keras"
+    kind,
+    input_dim,
+    units,
+    num_layers=1,
+    bidirectional=False,
+    framework="keras",
 ) -> int:
     """Parameters of L stacked layers of ``units`` each, from count_params layer by layer.
 

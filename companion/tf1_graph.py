@@ -71,7 +71,9 @@ class HParams:
                 f"e.g. [4]; got {nodes!r}"
             )
         positive_int("num_lstm_nodes[0]", nodes[0])
-        object.__setattr__(self, "num_lstm_nodes", tuple(int(n) for n in nodes))
+        object.__setattr__(
+            self, "num_lstm_nodes", tuple(int(n) for n in nodes)
+        )
 
     @property
     def units(self) -> int:
@@ -97,7 +99,9 @@ def _gate_variables(x_size, h_size):
     v1 = tf.compat.v1
     x_w = v1.get_variable("x_weights", [x_size, h_size])
     h_w = v1.get_variable("h_weights", [h_size, h_size])
-    b = v1.get_variable("biases", [1, h_size], initializer=v1.constant_initializer(0.0))
+    b = v1.get_variable(
+        "biases", [1, h_size], initializer=v1.constant_initializer(0.0)
+    )
     return x_w, h_w, b
 
 
@@ -159,11 +163,18 @@ def _build(cell, hps, seed) -> TF1Graph:
     import tensorflow as tf
 
     v1 = tf.compat.v1
-    N, T, D, H = hps.batch_size, hps.num_timesteps, hps.num_embedding_size, hps.units
+    N, T, D, H = (
+        hps.batch_size,
+        hps.num_timesteps,
+        hps.num_embedding_size,
+        hps.units,
+    )
     graph = tf.Graph()
     with graph.as_default():
         v1.set_random_seed(seed)
-        embed_inputs = v1.placeholder(tf.float32, [N, T, D], name="embed_inputs")
+        embed_inputs = v1.placeholder(
+            tf.float32, [N, T, D], name="embed_inputs"
+        )
         scale = 1.0 / np.sqrt(H)
         initializer = v1.random_uniform_initializer(-scale, scale)
         with v1.variable_scope("", initializer=initializer):
@@ -199,8 +210,12 @@ def run_tf1(model: TF1Graph, session, x):
     tf.compat.v1.Session of model.graph with the variables initialised.
     returns hs (N, T, H) as float32.
     """
-    validate.instance_of("model", model, TF1Graph, " (from build_tf1_lstm or build_tf1_rnn)")
+    validate.instance_of(
+        "model", model, TF1Graph, " (from build_tf1_lstm or build_tf1_rnn)"
+    )
     N, T, D = model.embed_inputs.shape.as_list()
-    x = as_float_array("x", x, (("N", N), ("T", T), ("D", D)), dtype=np.float32)
+    x = as_float_array(
+        "x", x, (("N", N), ("T", T), ("D", D)), dtype=np.float32
+    )
     hs = session.run(model.hs, feed_dict={model.embed_inputs: x})
     return np.stack(hs, axis=1)  # T arrays of (N, H) -> (N, T, H)

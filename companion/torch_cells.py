@@ -13,6 +13,7 @@
 
 This module imports torch; ``import companion`` does not import it.
 """
+
 from __future__ import annotations
 
 import sys
@@ -44,7 +45,10 @@ class LinearRNNCell(nn.Module):
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         self.input_size, self.hidden_size = D, H
         self.U = nn.Linear(D, H)  # x_t U^T + b_U: weight (H, D), bias (H,)
         self.W = nn.Linear(H, H)  # h_prev W^T + b_W: weight (H, H), bias (H,)
@@ -59,9 +63,15 @@ class LinearRNNCell(nn.Module):
         instance_of("params", params, RNNParams)
         cell = cls(params.D, params.H).to(torch.from_numpy(params.W_xh).dtype)
         with torch.no_grad():
-            cell.U.weight.copy_(torch.from_numpy(params.W_xh.T))  # (D, H) -> (H, D)
-            cell.U.bias.copy_(torch.from_numpy(params.b_h))  # the whole bias here ...
-            cell.W.weight.copy_(torch.from_numpy(params.W_hh.T))  # (H, H), transposed
+            cell.U.weight.copy_(
+                torch.from_numpy(params.W_xh.T)
+            )  # (D, H) -> (H, D)
+            cell.U.bias.copy_(
+                torch.from_numpy(params.b_h)
+            )  # the whole bias here ...
+            cell.W.weight.copy_(
+                torch.from_numpy(params.W_hh.T)
+            )  # (H, H), transposed
             cell.W.bias.zero_()  # ... and none here
         return cell
 
@@ -81,7 +91,9 @@ class LinearRNNCell(nn.Module):
         float_tensor("x_t", x_t, ("N", ("D", self.input_size)))
         if h_prev is None:
             h_prev = x_t.new_zeros(x_t.shape[0], self.hidden_size)
-        float_tensor("h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size)))
+        float_tensor(
+            "h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size))
+        )
         return torch.tanh(self.U(x_t) + self.W(h_prev))
 
 
@@ -96,15 +108,29 @@ class StackedRNNRegressor(nn.Module):
     forward(x (N, T, D)) -> (N, 1), read from the top cell's last hidden state.
     """
 
-    def __init__(self, input_size=1, hidden_size=128, num_layers=4, dropout=0.25, leftover_cell=False):
+    def __init__(
+        self,
+        input_size=1,
+        hidden_size=128,
+        num_layers=4,
+        dropout=0.25,
+        leftover_cell=False,
+    ):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         L = positive_int("num_layers", num_layers)
         dropout = probability("dropout", dropout)
         self.input_size, self.hidden_size, self.num_layers = D, H, L
         if leftover_cell:
-            self.rnn = LinearRNNCell(D, H)  # the README's leftover: registered, never used
-        self.rnn_cells = nn.ModuleList([LinearRNNCell(D if k == 0 else H, H) for k in range(L)])
+            self.rnn = LinearRNNCell(
+                D, H
+            )  # the README's leftover: registered, never used
+        self.rnn_cells = nn.ModuleList(
+            [LinearRNNCell(D if k == 0 else H, H) for k in range(L)]
+        )
         self.fc1 = nn.Linear(H, H)
         self.dropout1 = nn.Dropout(dropout)
         self.fc2 = nn.Linear(H, H)
@@ -114,7 +140,9 @@ class StackedRNNRegressor(nn.Module):
     def forward(self, x):
         float_tensor("x", x, ("N", "T", ("D", self.input_size)))
         N, T, _ = x.shape
-        hs = [x.new_zeros(N, self.hidden_size) for _ in self.rnn_cells]  # one (N, H) state per layer
+        hs = [
+            x.new_zeros(N, self.hidden_size) for _ in self.rnn_cells
+        ]  # one (N, H) state per layer
         for t in range(T):
             inp = x[:, t, :]  # (N, D)
             for k, cell in enumerate(self.rnn_cells):
@@ -136,7 +164,10 @@ class RowVectorLSTMCell(nn.Module):
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         self.input_size, self.hidden_size = D, H
         s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
         self.W_x = nn.Parameter(torch.empty(D, 4 * H).uniform_(-s, s))
@@ -155,7 +186,12 @@ class RowVectorLSTMCell(nn.Module):
 
     def to_params(self):
         """The cell's weights as LSTMParams (NumPy copies, in the cell's dtype)."""
-        return LSTMParams(*(p.detach().cpu().numpy().copy() for p in (self.W_x, self.W_h, self.b)))
+        return LSTMParams(
+            *(
+                p.detach().cpu().numpy().copy()
+                for p in (self.W_x, self.W_h, self.b)
+            )
+        )
 
     def forward(self, x_t, state=None):
         H = self.hidden_size
@@ -165,12 +201,16 @@ class RowVectorLSTMCell(nn.Module):
             h_prev = c_prev = x_t.new_zeros(N, H)
         else:
             if not isinstance(state, (tuple, list)) or len(state) != 2:
-                raise ValueError("state must be None or a pair (h_prev, c_prev), each of shape (N, H)")
+                raise ValueError(
+                    "state must be None or a pair (h_prev, c_prev), each of shape (N, H)"
+                )
             h_prev, c_prev = state
             float_tensor("h_prev", h_prev, (("N", N), ("H", H)))
             float_tensor("c_prev", c_prev, (("N", N), ("H", H)))
         z = x_t @ self.W_x + h_prev @ self.W_h + self.b  # (N, 4H)
-        i, f, g, o = z.split(H, dim=1)  # four (N, H) blocks, in the order i, f, g, o
+        i, f, g, o = z.split(
+            H, dim=1
+        )  # four (N, H) blocks, in the order i, f, g, o
         c_t = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.tanh(g)
         h_t = torch.sigmoid(o) * torch.tanh(c_t)
         return h_t, c_t
@@ -191,7 +231,9 @@ def run_cell_over_time(cell, x, state=None):
     torch.no_grad().
     """
     if not callable(cell):
-        raise ValueError(f"cell must be a torch cell module; got {type(cell).__name__}")
+        raise ValueError(
+            f"cell must be a torch cell module; got {type(cell).__name__}"
+        )
     x = torch.from_numpy(x) if isinstance(x, np.ndarray) else x
     float_tensor("x", x, ("N", "T", "D"))
     hs = []
@@ -205,7 +247,9 @@ def run_cell_over_time(cell, x, state=None):
 def _as_float_tensor(name, value, spec):
     x = torch.as_tensor(value)
     if not x.is_floating_point():
-        raise ValueError(f"{name} must hold floating-point numbers; got dtype {x.dtype}")
+        raise ValueError(
+            f"{name} must hold floating-point numbers; got dtype {x.dtype}"
+        )
     return float_tensor(name, x.float(), spec)
 
 
@@ -218,11 +262,18 @@ def predict(model, X, batch_size=256):
     batch_size = positive_int("batch_size", batch_size)
     model.eval()
     with torch.no_grad():
-        out = torch.cat([model(X[k : k + batch_size]) for k in range(0, len(X), batch_size)])
+        out = torch.cat(
+            [
+                model(X[k : k + batch_size])
+                for k in range(0, len(X), batch_size)
+            ]
+        )
     return out.numpy()
 
 
-def train_regressor(model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, progress=False):
+def train_regressor(
+    model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, progress=False
+):
     """Train ``model`` on (X, y) with Adam and mean squared error; return the loss curve.
 
     X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to float32).
@@ -236,7 +287,10 @@ def train_regressor(model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, prog
 
     X = _as_float_tensor("X", X, ("N", "T", "D"))
     y = _as_float_tensor("y", y, (("N", X.shape[0]), 1))
-    epochs, batch_size = positive_int("epochs", epochs), positive_int("batch_size", batch_size)
+    epochs, batch_size = (
+        positive_int("epochs", epochs),
+        positive_int("batch_size", batch_size),
+    )
     seed = check_seed(seed)
     lr = positive_number("lr", lr)
     generator = torch.Generator().manual_seed(seed)

@@ -137,7 +137,9 @@ def non_negative_number(name: str, value) -> float:
 def probability(name: str, value) -> float:
     """Return ``value`` as a float if it lies in [0, 1)."""
     if not _is_number(value) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a probability in [0, 1); got {value!r}")
+        raise ValueError(
+            f"{name} must be a probability in [0, 1); got {value!r}"
+        )
     return float(value)
 
 
@@ -148,7 +150,9 @@ def seed(value, name: str = "seed") -> int:
         or not isinstance(value, (int, np.integer))
         or value < 0
     ):
-        raise ValueError(f"{name} must be a non-negative integer; got {value!r}")
+        raise ValueError(
+            f"{name} must be a non-negative integer; got {value!r}"
+        )
     return int(value)
 
 

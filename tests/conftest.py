@@ -31,7 +31,11 @@ TOL_FLOAT64 = 1e-12
 @pytest.fixture(scope="session")
 def tolerances():
     """The tolerances above, for tests that compare implementations."""
-    return {"atol_gradcheck": GRADCHECK_ATOL, "float32": TOL_FLOAT32, "float64": TOL_FLOAT64}
+    return {
+        "atol_gradcheck": GRADCHECK_ATOL,
+        "float32": TOL_FLOAT32,
+        "float64": TOL_FLOAT64,
+    }
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ def _params_class(layer):
             break
     else:
         kinds = " or ".join(f"keras.layers.{n}" for n in LAYERS)
-        raise ValueError(f"layer must be a {kinds}; got {type(layer).__name__}")
+        raise ValueError(
+            f"layer must be a {kinds}; got {type(layer).__name__}"
+        )
     if not layer.built or not layer.weights:
         raise ValueError(
             f"layer {layer.name!r} has no weights yet: build it first, e.g. "
@@ -71,5 +73,7 @@ def to_keras(params, layer):
             f"has D={D}, H={H} (kernel {tuple(current[0].shape)}); build the "
             f"layer with units={params.H} on inputs of {params.D} features"
         )
-    layer.set_weights([np.asarray(a, dtype=c.dtype) for a, c in zip(arrays, current)])
+    layer.set_weights(
+        [np.asarray(a, dtype=c.dtype) for a, c in zip(arrays, current)]
+    )
     return layer

@@ -46,7 +46,9 @@ def _describe(module):
             break
     else:
         kinds = ", ".join(f"nn.{n}" for n in MODULES)
-        raise ValueError(f"module must be one of {kinds}; got {type(module).__name__}")
+        raise ValueError(
+            f"module must be one of {kinds}; got {type(module).__name__}"
+        )
     if getattr(module, "nonlinearity", "tanh") != "tanh":
         raise ValueError(
             "module must use nonlinearity='tanh', the book's RNN; "
@@ -60,15 +62,27 @@ def _describe(module):
     if not is_layer:
         return cls, [("",)]
     dirs = ("", "_reverse") if module.bidirectional else ("",)
-    return cls, [tuple(f"_l{k}{d}" for d in dirs) for k in range(module.num_layers)]
+    return cls, [
+        tuple(f"_l{k}{d}" for d in dirs) for k in range(module.num_layers)
+    ]
 
 
 def _read(module, s, cls):
     """The parameters stored under suffix s: W = weight.T, b = bias_ih + bias_hh."""
-    W_in = getattr(module, "weight_ih" + s).detach().cpu().numpy().T.copy()  # (G*H, D) -> (D, G*H)
-    W_rec = getattr(module, "weight_hh" + s).detach().cpu().numpy().T.copy()  # (G*H, H) -> (H, G*H)
+    W_in = (
+        getattr(module, "weight_ih" + s).detach().cpu().numpy().T.copy()
+    )  # (G*H, D) -> (D, G*H)
+    W_rec = (
+        getattr(module, "weight_hh" + s).detach().cpu().numpy().T.copy()
+    )  # (G*H, H) -> (H, G*H)
     if module.bias:
-        b = (getattr(module, "bias_ih" + s) + getattr(module, "bias_hh" + s)).detach().cpu().numpy().copy()
+        b = (
+            (getattr(module, "bias_ih" + s) + getattr(module, "bias_hh" + s))
+            .detach()
+            .cpu()
+            .numpy()
+            .copy()
+        )
     else:
         b = np.zeros(W_in.shape[1], dtype=W_in.dtype)
     return cls(W_in, W_rec, b)
@@ -92,8 +106,12 @@ def _write(params, module, s, where, D):
             f"{where}'s bias must be zero for a {type(module).__name__} built with bias=False"
         )
     with torch.no_grad():
-        getattr(module, "weight_ih" + s).copy_(torch.as_tensor(W_in.T))  # (D, G*H) -> (G*H, D)
-        getattr(module, "weight_hh" + s).copy_(torch.as_tensor(W_rec.T))  # (H, G*H) -> (G*H, H)
+        getattr(module, "weight_ih" + s).copy_(
+            torch.as_tensor(W_in.T)
+        )  # (D, G*H) -> (G*H, D)
+        getattr(module, "weight_hh" + s).copy_(
+            torch.as_tensor(W_rec.T)
+        )  # (H, G*H) -> (G*H, H)
         if module.bias:
             getattr(module, "bias_ih" + s).copy_(torch.as_tensor(b))
             getattr(module, "bias_hh" + s).zero_()
@@ -153,7 +171,9 @@ def stacked_from_torch(module):
             f"module must be an nn.RNN or nn.LSTM (a layer); got {type(module).__name__}, "
             "use from_torch for a cell"
         )
-    layers = [tuple(_read(module, s, cls) for s in level) for level in suffixes]
+    layers = [
+        tuple(_read(module, s, cls) for s in level) for level in suffixes
+    ]
     return layers if module.bidirectional else [level[0] for level in layers]
 
 
