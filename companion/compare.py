@@ -1,4 +1,4 @@
-"""Do several implementations compute the same numbers? Checks that print the same on any CPU.
+"""Do implementations compute the same numbers? Checks printed alike anywhere.
 
 The exact size of a float32 rounding difference (1.2e-07 here, 9.5e-08
 there) depends on the CPU's instructions and the BLAS kernel, so the book
@@ -21,7 +21,7 @@ from .validate import as_float_array, positive_number
 
 
 def to_numpy(a) -> np.ndarray:
-    """A NumPy array from a NumPy array, a list, or a TensorFlow/PyTorch tensor."""
+    """A NumPy array from an array, a list, or a TensorFlow/PyTorch tensor."""
     if hasattr(a, "detach"):  # torch.Tensor
         a = a.detach().cpu().numpy()
     elif hasattr(a, "numpy") and not isinstance(a, np.ndarray):  # tf.Tensor
@@ -43,7 +43,7 @@ def max_abs_diff(a, b) -> float:
 
 
 def check_close(name: str, a, b, tol: float) -> str:
-    """Assert max |a - b| < tol and return a line that does not vary by machine.
+    """Assert max |a - b| < tol; return a line that does not vary by machine.
 
     name: what is compared, e.g. "nn.LSTM vs lstm_forward";
     tol: a positive number.
@@ -102,7 +102,7 @@ def pairwise_max_diffs(outputs) -> dict:
 
 
 def agreement_table(outputs, tol) -> str:
-    """Assert every pair of outputs differs by less than ``tol``; return a table.
+    """Assert every pair of outputs differs by less than ``tol``; a table.
 
     outputs: {name: array}, all of the same shape; tol: a positive number.
     Each line names a pair and the bound, e.g. ``NumPy  nn.LSTM  < 1e-06``.

@@ -29,7 +29,9 @@ class PartCount(NamedTuple):
     """The parameters of one part of a layer (one gate, say)."""
 
     part: str  # what the weights compute, e.g. "forget gate f"
-    weight_shape: tuple  # (H, D + H): one row per unit, on the column vector [h_prev, x_t]
+    weight_shape: (
+        tuple  # (H, D + H): a row per unit, on the column [h_prev, x_t]
+    )
     n_weights: int
     n_biases: int  # 1 bias vector in Keras, 2 in PyTorch
     total: int
@@ -62,7 +64,8 @@ def param_breakdown(kind, input_dim, units, framework="keras"):
 def count_params(kind, input_dim, units, framework="keras") -> int:
     """Number of trainable parameters of one layer (see the module docstring).
 
-    kind: "rnn", "lstm" or "dense"; input_dim: D (int >= 1); units: H (int >= 1);
+    kind: "rnn", "lstm" or "dense"; input_dim: D (int >= 1);
+    units: H (int >= 1);
     framework: "keras" or "torch". Returns an int.
     """
     return sum(
@@ -73,7 +76,8 @@ def count_params(kind, input_dim, units, framework="keras") -> int:
 def breakdown_table(kind, input_dim, units, framework="keras") -> str:
     """The breakdown as a small fixed-width text table, ending with the total.
 
-    For the LSTM with D=2, H=3 (Keras) every gate has a 3x5 matrix and 3 biases,
+    For the LSTM with D=2, H=3 (Keras) every gate has a 3x5 matrix and 3
+    biases,
     18 parameters, 72 in all.
     """
     rows = param_breakdown(kind, input_dim, units, framework)
@@ -81,7 +85,8 @@ def breakdown_table(kind, input_dim, units, framework="keras") -> str:
     for r in rows:
         shape = "x".join(str(s) for s in r.weight_shape)
         lines.append(
-            f"{r.part:<20}{shape + ' = ' + str(r.n_weights):>14}{r.n_biases:>8}{r.total:>8}"
+            f"{r.part:<20}{shape + ' = ' + str(r.n_weights):>14}"
+            f"{r.n_biases:>8}{r.total:>8}"
         )
     lines.append(
         f"{'all parts':<20}{'':>14}{'':>8}{sum(r.total for r in rows):>8}"

@@ -9,7 +9,7 @@ from .validate import as_float_array, positive_int
 
 
 def zeroed_sequences(dtype=np.float32):
-    """The 15-sample toy classification set of the parameter-counting post (S3).
+    """The 15-sample toy classification set of the counting post (S3).
 
     The base sequence has 5 time steps of 3 features: [[1,2,3], [4,5,6], ...,
     [13,14,15]]. Sample k (k = 0..14) is the base with its k-th element, in
@@ -39,9 +39,10 @@ def random_sequences(N, T, D, rng, dtype=np.float64):
 def noisy_sine(
     n_steps, rng, period=40.0, amplitude=1.0, noise=0.1, dtype=np.float32
 ):
-    """A univariate series: a sine wave plus Gaussian noise, drawn from ``rng``.
+    """A univariate series: a sine wave plus Gaussian noise, from ``rng``.
 
-    s_t = amplitude * sin(2 pi t / period) + noise * e_t,  e_t ~ N(0, 1),  t = 0..n_steps-1
+    s_t = amplitude * sin(2 pi t / period) + noise * e_t,  e_t ~ N(0, 1),
+    t = 0..n_steps-1
     n_steps: int >= 2; period > 0 (in steps); amplitude, noise >= 0.
     returns s: (n_steps,) of ``dtype``.
     """

@@ -1,4 +1,4 @@
-"""The source documents' buggy code, kept to be shown and tested (the errata page).
+"""The source documents' buggy code, kept to be shown and tested (errata).
 
 S1, the Korean Keras blog post, wrote two custom cells with bugs:
 
@@ -24,7 +24,7 @@ LSTM_BUGS = ("weight_shape", "reversed_dot", "bare_b_o", "state_size")
 
 
 class S1BuggyRNNCell(RNNCell):
-    """The post's RNN cell as written: it returns the read-out y_t as the new state.
+    """The post's RNN cell as written: it returns the read-out y_t as state.
 
     So the next step computes tanh(x_t W_xh + y_{t-1} W_hh + b_h): the
     recurrence is fed y, not h. Shapes still fit (W_hy is (H, H)), so

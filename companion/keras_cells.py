@@ -1,15 +1,17 @@
-"""Custom Keras recurrent cells, after the Korean Keras blog post, with its errors fixed.
+"""Custom Keras recurrent cells, after the Korean Keras post, errors fixed.
 
 Use a cell through ``keras.layers.RNN(cell)``. This module imports Keras;
 ``import companion`` does not import it.
 
 Correct cells (the book's row-vector convention):
-    RNNCell:   h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h); state h_t; output h_t,
-               or y_t = h_t W_hy + b_y with ``readout=True`` (the post's read-out)
-    LSTMCell:  one matrix per gate, each (H + D, H), on the concatenation [h_{t-1}, x_t]:
+    RNNCell:   h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h); state h_t;
+               output h_t, or y_t = h_t W_hy + b_y with ``readout=True``
+               (the post's read-out)
+    LSTMCell:  one matrix per gate, each (H + D, H), on [h_{t-1}, x_t]:
                f = sigma([h, x] w_f + b_f), i = sigma([h, x] w_i + b_i),
                c~ = tanh([h, x] w_c + b_c), o = sigma([h, x] w_o + b_o),
-               c_t = f * c_{t-1} + i * c~, h_t = o * tanh(c_t); states [h_t, c_t]
+               c_t = f * c_{t-1} + i * c~, h_t = o * tanh(c_t);
+               states [h_t, c_t]
 
 The post's versions with its bugs live in ``companion.errata``.
 """
@@ -87,18 +89,20 @@ class RNNCell(keras.layers.Layer):
         return y, [h]  # the state carries h, never the read-out y
 
     def load_params(self, params: RNNParams, W_hy=None, b_y=None):
-        """Set W_xh, W_hh, b_h from RNNParams (and W_hy (H, H), b_y (H,) if readout)."""
+        """Set W_xh, W_hh, b_h from RNNParams (and W_hy, b_y if readout)."""
         instance_of("params", params, RNNParams)
         if not self.built or self.W_xh.shape != params.W_xh.shape:
             got = tuple(self.W_xh.shape) if self.built else "an unbuilt cell"
             raise ValueError(
-                f"params have W_xh of shape {params.W_xh.shape}; the cell has {got} (build it first)"
+                f"params have W_xh of shape {params.W_xh.shape}; "
+                f"the cell has {got} (build it first)"
             )
         values = [params.W_xh, params.W_hh, params.b_h]
         if self.readout:
             if W_hy is None or b_y is None:
                 raise ValueError(
-                    "a cell with readout=True also needs W_hy (H, H) and b_y (H,)"
+                    "a cell with readout=True also needs W_hy (H, H) "
+                    "and b_y (H,)"
                 )
             values += [W_hy, b_y]
         self.set_weights([np.asarray(v, dtype="float32") for v in values])
@@ -106,7 +110,7 @@ class RNNCell(keras.layers.Layer):
 
 
 class LSTMCell(keras.layers.Layer):
-    """An LSTM cell with one weight matrix per gate on [h_{t-1}, x_t] (see the module docstring).
+    """An LSTM cell with one weight matrix per gate on [h_{t-1}, x_t].
 
     units: H. Weights w_f, w_i, w_c, w_o of shape (H + D, H): the first H rows
     act on h_{t-1}, the last D rows on x_t; biases b_f, b_i, b_c, b_o of (H,).
@@ -158,7 +162,8 @@ class LSTMCell(keras.layers.Layer):
     def load_params(self, params: LSTMParams):
         """Set the per-gate weights from the book's packed LSTMParams.
 
-        w_f = [W_h^(f); W_x^(f)] stacked row-wise, (H + D, H); likewise i, c (= g), o.
+        w_f = [W_h^(f); W_x^(f)] stacked row-wise, (H + D, H); likewise
+        i, c (= g), o.
         """
         instance_of("params", params, LSTMParams)
         if not self.built or tuple(self.w_f.shape) != (
@@ -167,8 +172,9 @@ class LSTMCell(keras.layers.Layer):
         ):
             got = tuple(self.w_f.shape) if self.built else "an unbuilt cell"
             raise ValueError(
-                f"params need gate weights of shape (H + D, H) = ({params.H + params.D}, {params.H}); "
-                f"the cell has {got} (build it with units={params.H} on {params.D} features)"
+                "params need gate weights of shape (H + D, H) = "
+                f"({params.H + params.D}, {params.H}); the cell has {got} "
+                f"(build it with units={params.H} on {params.D} features)"
             )
         mats, biases = [], []
         for g in _CELL_GATES:
@@ -183,7 +189,7 @@ class LSTMCell(keras.layers.Layer):
         return self
 
     def to_params(self) -> LSTMParams:
-        """The cell's weights packed in the book's layout (gates i, f, g, o)."""
+        """The cell's weights in the book's layout (gates i, f, g, o)."""
         H = self.units
         blocks = {}
         for g in _CELL_GATES:

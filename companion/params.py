@@ -23,7 +23,9 @@ def _uniform(rng, shape, scale, dtype):
 
 @dataclass(frozen=True, eq=False)
 class RNNParams:
-    """Weights of a vanilla (Elman) RNN: h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h).
+    """Weights of a vanilla (Elman) RNN.
+
+    h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
 
     W_xh: (D, H) input-to-hidden weights
     W_hh: (H, H) hidden-to-hidden weights
@@ -106,7 +108,8 @@ class LSTMParams:
         W_x = as_float_array("W_x", self.W_x, ("D", "4H"))
         if W_x.shape[1] % 4:
             raise ValueError(
-                f"W_x must have shape (D, 4H) with 4H divisible by 4; got {W_x.shape}"
+                "W_x must have shape (D, 4H) with 4H divisible by 4; "
+                f"got {W_x.shape}"
             )
         H = W_x.shape[1] // 4
         W_h = as_float_array("W_h", self.W_h, (("H", H), ("4H", 4 * H)))
@@ -153,7 +156,7 @@ class LSTMParams:
         )
 
     def gate(self, name: str):
-        """One gate's slice ``(W_x[:, k], W_h[:, k], b[k])`` for name in 'i', 'f', 'g', 'o'."""
+        """One gate's ``(W_x[:, k], W_h[:, k], b[k])``, name one of i f g o."""
         validate.one_of("name", name, GATES)
         H = self.H
         k = GATES.index(name)

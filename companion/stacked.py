@@ -69,7 +69,7 @@ CELLS = {"rnn": Cell(RNNParams, _run_rnn), "lstm": Cell(LSTMParams, _run_lstm)}
 
 
 def register_cell(name: str, params_class: type, run: Callable) -> None:
-    """Make ``cell=name`` available to stacked_forward and bidirectional_forward.
+    """Make ``cell=name`` available to stacked_ and bidirectional_forward.
 
     run(x, params) -> (hs, final state), see ``Cell``.
     """
@@ -105,7 +105,7 @@ def _merge(h_fw, h_bw, merge):
 
 
 def _bidirectional(x, p_fw, p_bw, run, merge):
-    """The pure bidirectional layer: (merged (N, T, .), (final_fw, final_bw))."""
+    """A bidirectional layer: (merged (N, T, .), (final_fw, final_bw))."""
     hs_fw, final_fw = run(x, p_fw)  # (N, T, H)
     hs_bw_reversed, final_bw = run(
         x[:, ::-1, :], p_bw
@@ -146,12 +146,14 @@ def _check_layers(layers, cell, bidirectional, merge):
         p = pair[0]
         if any((q.D, q.H) != (p.D, p.H) for q in pair):
             raise ValueError(
-                f"{name}'s params_fw and params_bw must have the same D and H; "
-                f"got (D={pair[0].D}, H={pair[0].H}) and (D={pair[1].D}, H={pair[1].H})"
+                f"{name}'s params_fw and params_bw must have the same D and "
+                f"H; got (D={pair[0].D}, H={pair[0].H}) and "
+                f"(D={pair[1].D}, H={pair[1].H})"
             )
         if width is not None and p.D != width:
             raise ValueError(
-                f"{name} must take the {width} features of the layer below (D={width}); got D={p.D}"
+                f"{name} must take the {width} features of the layer below "
+                f"(D={width}); got D={p.D}"
             )
         width = 2 * p.H if bidirectional and merge == "concat" else p.H
         checked.append(pair)
@@ -159,7 +161,7 @@ def _check_layers(layers, cell, bidirectional, merge):
 
 
 def bidirectional_forward(x, params_fw, params_bw, cell="rnn", merge="concat"):
-    """Run one layer forwards and a second one backwards over x, and merge them.
+    """Run one layer forwards and one backwards over x, and merge them.
 
     x:         (N, T, D) inputs, batch first
     params_fw: the parameters (matching ``cell``) of the forward layer, D -> H
@@ -183,7 +185,7 @@ def bidirectional_forward(x, params_fw, params_bw, cell="rnn", merge="concat"):
 def stacked_forward(
     x, layers, cell="rnn", bidirectional=False, merge="concat"
 ):
-    """Run a stack of recurrent layers: each reads the whole output of the one below.
+    """Run a stack of recurrent layers, each reading all the one below gives.
 
     x:      (N, T, D) inputs, batch first
     layers: a list of L parameter sets, bottom layer first. One-directional:
@@ -228,7 +230,7 @@ def stacked_param_count(
     bidirectional=False,
     framework="keras",
 ) -> int:
-    """Parameters of L stacked layers of ``units`` each, from count_params layer by layer.
+    """Parameters of L stacked layers of ``units`` each (count_params per layer).
 
     kind: "rnn" or "lstm"; input_dim: D; units: H; num_layers: L;
     bidirectional: two layers (own weights) per level, and levels above the

@@ -1,4 +1,4 @@
-"""Plain-text tables of models and weights that fit the book's code column and never vary.
+"""Plain-text tables of models and weights: narrow, and the same everywhere.
 
 * ``keras_summary(model)``: a Keras model's layers, output shapes and
   parameter counts, like ``model.summary()`` but rendered here as plain text,
@@ -63,7 +63,7 @@ def _table(header, rows, right):
 
 
 def keras_summary(model) -> str:
-    """A built Keras model's summary as plain text, the same at any terminal width.
+    """A built Keras model's summary as plain text, the same at any width.
 
     One row per layer: "name (Type)", output shape, parameter count; then
     the total, trainable and non-trainable parameter counts with their size
@@ -117,7 +117,8 @@ def weight_table(obj) -> str:
         items = [(w.name, tuple(w.shape)) for w in obj.weights]
     else:
         raise ValueError(
-            f"obj must be a Keras layer or model, or a torch.nn.Module; got {type(obj).__name__}"
+            "obj must be a Keras layer or model, or a torch.nn.Module; "
+            f"got {type(obj).__name__}"
         )
     rows = [(name, str(shape), int(np.prod(shape))) for name, shape in items]
     rows.append(("total", "", sum(r[2] for r in rows)))

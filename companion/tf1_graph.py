@@ -1,4 +1,4 @@
-"""Recurrent cells unrolled by hand in TensorFlow-1 style, after the Chinese unrolling post.
+"""Recurrent cells unrolled by hand in TF1 style, after the Chinese post.
 
 The design of the post, made runnable on TensorFlow 2 (``tf.compat.v1``, no
 ``disable_eager_execution``): an explicit ``tf.Graph``; variables made by
@@ -8,7 +8,8 @@ non-trainable zero variables of (batch_size, H); a Python loop over time.
 
 LSTM (``build_tf1_lstm``), scope 'lstm_nn', one sub-scope per gate:
 
-    gate    = sigma(x_t x_weights + h h_weights + biases)   inputs, forget, outputs
+    gate    = sigma(x_t x_weights + h h_weights + biases)  inputs, forget,
+                                                            outputs
     memory  = tanh(x_t x_weights + h h_weights + biases)
     state   = memory * input_gate + state * forget_gate
     h       = output_gate * tanh(state)
@@ -93,7 +94,8 @@ class TF1Graph(NamedTuple):
 
 # shown in: tf1-unrolling
 def _gate_variables(x_size, h_size):
-    """The post's helper: x_weights (x_size, h_size), h_weights (h_size, h_size), biases (1, h_size)."""
+    """The post's helper: x_weights (x_size, h_size),
+    h_weights (h_size, h_size), biases (1, h_size)."""
     import tensorflow as tf
 
     v1 = tf.compat.v1
@@ -107,7 +109,7 @@ def _gate_variables(x_size, h_size):
 
 # shown in: tf1-unrolling
 def _unroll_lstm(embed_inputs, N, T, D, H):
-    """The post's LSTM: one variable scope per gate, a Python loop over time; returns hs."""
+    """The post's LSTM: a variable scope per gate, a loop over time; hs."""
     import tensorflow as tf
 
     v1 = tf.compat.v1
@@ -137,7 +139,7 @@ def _unroll_lstm(embed_inputs, N, T, D, H):
 
 
 def _unroll_rnn(embed_inputs, N, T, D, H):
-    """A vanilla RNN in the post's style: one set of variables, a Python loop; returns hs."""
+    """A vanilla RNN in the post's style: one variable set, a loop; hs."""
     import tensorflow as tf
 
     v1 = tf.compat.v1
@@ -195,10 +197,11 @@ def build_tf1_lstm(hps: HParams, seed=0) -> TF1Graph:
 
 
 def build_tf1_rnn(hps: HParams, seed=0) -> TF1Graph:
-    """Build the hand-unrolled vanilla RNN (``_unroll_rnn``) in a new ``tf.Graph``.
+    """Build the hand-unrolled RNN (``_unroll_rnn``) in a new ``tf.Graph``.
 
     hps:  HParams (H = num_lstm_nodes[0]); initial values as build_tf1_lstm.
-    returns TF1Graph("rnn", graph, embed_inputs (N, T, D), hs, last_h (N, H), init).
+    returns TF1Graph("rnn", graph, embed_inputs (N, T, D), hs,
+    last_h (N, H), init).
     """
     return _build("rnn", hps, seed)
 
