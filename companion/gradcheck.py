@@ -109,8 +109,9 @@ def relative_error(a, b):
     """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), 0 when both are 0.
 
     a, b: arrays of one shape, or two gradient containers of one kind (all
-    entries together; dh / dc are not compared). Unlike an entry-by-entry ratio, this stays meaningful where a
-    true gradient entry is (nearly) zero. Returns a float in [0, 1].
+    entries together; dh / dc are not compared). Unlike an entry-by-entry
+    ratio, this stays meaningful where a true gradient entry is (nearly) zero.
+    Returns a float in [0, 1].
     """
     da, db = _arrays("a", a), _arrays("b", b)
     if type(a) is not type(b) or [v.shape for v in da.values()] != [
@@ -129,15 +130,16 @@ def relative_error(a, b):
 def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
     """Assert that ``analytic`` matches the finite-difference gradient of f at x.
 
-    name: what is checked, for the message; f, x, eps: as in ``numerical_gradient``;
-    analytic: the gradient to test, same kind and shapes as x; tol: the largest
-    relative error accepted. atol (default 0, off): also accept when the whole
-    difference ||analytic - numeric|| is below atol. Central differences carry an
-    absolute rounding error of about 1e-16 |f| / eps, so a gradient that is itself
-    tiny (a saturated unit, a long product of small factors) cannot reach a small
-    *relative* error; random tests pass a small atol for that case.
-    Returns a printable line that does not vary by machine,
-    "name: relative error < 1e-07"; raises AssertionError with the error otherwise.
+    name: what is checked, for the message; f, x, eps: as in
+    ``numerical_gradient``; analytic: the gradient to test, same kind and
+    shapes as x; tol: the largest relative error accepted. atol (default 0,
+    off): also accept when the whole difference ||analytic - numeric|| is below
+    atol. Central differences carry an absolute rounding error of about 1e-16
+    |f| / eps, so a gradient that is itself tiny (a saturated unit, a long
+    product of small factors) cannot reach a small *relative* error; random
+    tests pass a small atol for that case. Returns a printable line that does
+    not vary by machine, "name: relative error < 1e-07"; raises AssertionError
+    with the error otherwise.
     """
     tol = positive_number("tol", tol)
     atol = non_negative_number("atol", atol)
@@ -190,15 +192,14 @@ def grad_norm(grads):
 def clip_grad_norm(grads, max_norm, eps=1e-6):
     """Scale all gradients together so that their global norm is at most ``max_norm``.
 
-    g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every entry
-    of every array (``grad_norm``); the same rule as torch.nn.utils.clip_grad_norm_.
-    The direction of the gradient is kept; only its length shrinks.
-    grads: an ndarray, a gradient container (RNNGrads, LSTMGrads), or a
-    list/tuple of ndarrays
-    max_norm: positive number
-    returns (clipped, norm): clipped of the same kind, shapes and dtypes as
-    grads (new arrays, without dh / dc; the input is not changed), norm the
-    global norm before clipping.
+    g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every
+    entry of every array (``grad_norm``); the same rule as
+    torch.nn.utils.clip_grad_norm_. The direction of the gradient is kept; only
+    its length shrinks. grads: an ndarray, a gradient container (RNNGrads,
+    LSTMGrads), or a list/tuple of ndarrays max_norm: positive number returns
+    (clipped, norm): clipped of the same kind, shapes and dtypes as grads (new
+    arrays, without dh / dc; the input is not changed), norm the global norm
+    before clipping.
     """
     max_norm = positive_number("max_norm", max_norm)
     eps = positive_number("eps", eps)

@@ -5,13 +5,13 @@ Each sequence has T = k + 1 steps of D = C + 1 features (C classes):
 * step 0:      the class as a one-hot vector in features 0..C-1, and a 1 in feature C (the marker);
 * steps 1..k:  distractors, Gaussian noise of standard deviation ``noise`` in features 0..C-1, marker 0.
 
-The label is the class of step 0; a model reads the whole sequence and answers at
-the last step. The noise arrives on the same features as the class, so the model
-must store the class when the marker is on and then keep it while ignoring k noisy
-inputs. Guessing scores 1/C.
+The label is the class of step 0; a model reads the whole sequence and answers
+at the last step. The noise arrives on the same features as the class, so the
+model must store the class when the marker is on and then keep it while
+ignoring k noisy inputs. Guessing scores 1/C.
 
-``train_recall`` and ``recall_accuracy`` import torch when called; importing this
-module does not.
+``train_recall`` and ``recall_accuracy`` import torch when called; importing
+this module does not.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ CELLS = {"rnn": "RNN", "lstm": "LSTM"}
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
     """n sequences of the recall task with k distractor steps.
 
-    n: number of sequences; k: distractor steps (>= 1); rng: numpy.random.Generator;
-    n_classes: C (>= 2); noise: standard deviation of the distractors.
-    returns (X, y): X (n, k + 1, C + 1) in ``dtype``, y (n,) int64 classes in 0..C-1.
+    n: number of sequences; k: distractor steps (>= 1); rng:
+    numpy.random.Generator; n_classes: C (>= 2); noise: standard deviation of
+    the distractors. returns (X, y): X (n, k + 1, C + 1) in ``dtype``, y (n,)
+    int64 classes in 0..C-1.
     """
     n, k, C = (
         positive_int("n", n),
@@ -64,10 +65,10 @@ def _check_data(X, y):
 def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
     """A one-layer nn.RNN (tanh) or nn.LSTM, read at its last step by a Linear(H, C) layer.
 
-    cell: "rnn" or "lstm"; forget_bias: for the LSTM, start value of the forget gate's
-    bias (bias_ih block f; bias_hh block f is zeroed), or None for PyTorch's initial values.
-    The module maps x (N, T, D) to class scores (N, C). Weights come from torch's
-    global generator: seed it first.
+    cell: "rnn" or "lstm"; forget_bias: for the LSTM, start value of the forget
+    gate's bias (bias_ih block f; bias_hh block f is zeroed), or None for
+    PyTorch's initial values. The module maps x (N, T, D) to class scores (N,
+    C). Weights come from torch's global generator: seed it first.
     """
     import torch
     from torch import nn
@@ -119,11 +120,12 @@ def train_recall(
 ):
     """Train a recall_model on (X, y) with Adam and cross-entropy, in float64, deterministically.
 
-    X: (N, T, D) float; y: (N,) int classes in 0..C-1 (C = y.max() + 1, at least 2).
-    Builds the model after torch.manual_seed(seed) and draws ``steps`` mini-batches of
-    ``batch_size`` sequences (with replacement) from a torch.Generator seeded with seed.
-    float64 keeps the result the same on CPUs that round float32 sums differently.
-    returns (model, losses): the trained model and the loss of every step (a list of floats).
+    X: (N, T, D) float; y: (N,) int classes in 0..C-1 (C = y.max() + 1, at
+    least 2). Builds the model after torch.manual_seed(seed) and draws
+    ``steps`` mini-batches of ``batch_size`` sequences (with replacement) from
+    a torch.Generator seeded with seed. float64 keeps the result the same on
+    CPUs that round float32 sums differently. returns (model, losses): the
+    trained model and the loss of every step (a list of floats).
     """
     import torch
     from torch import nn

@@ -118,8 +118,8 @@ def plot_gate_layout(
     """The packed input weights W_x (D, 4H) above the four per-gate matrices it is cut into.
 
     W_x:         (D, 4H), gate blocks side by side in the order of ``gate_names``
-    scope_names: optional titles for the four lower panels (e.g. TF1 scope names)
-    Returns the Figure.
+    scope_names: optional titles for the four lower panels (e.g. TF1 scope
+    names) Returns the Figure.
     """
     W_x = as_float_array("W_x", W_x, ("D", "4H"))
     if W_x.shape[1] % 4:
@@ -178,9 +178,10 @@ def plot_gate_rows_and_columns(
 ):
     """PyTorch's weight_ih (4H, D), gates as row blocks, beside Keras' kernel (D, 4H), gates as column blocks.
 
-    weight_ih: (4H, D), e.g. ``nn.LSTM(...).weight_ih_l0``; kernel: (D, 4H), e.g. Keras'
-    LSTM kernel; for the same layer kernel == weight_ih.T. Each entry is written in
-    its cell. axes: two Axes, or None for a new figure. Returns the two Axes.
+    weight_ih: (4H, D), e.g. ``nn.LSTM(...).weight_ih_l0``; kernel: (D, 4H),
+    e.g. Keras' LSTM kernel; for the same layer kernel == weight_ih.T. Each
+    entry is written in its cell. axes: two Axes, or None for a new figure.
+    Returns the two Axes.
     """
     weight_ih = as_float_array("weight_ih", weight_ih, ("4H", "D"))
     if weight_ih.shape[0] % 4:
@@ -283,8 +284,8 @@ def _diagram_axes(ax, T, top, title):
 def draw_stacked_rnn(num_layers=3, T=4, ax=None):
     """Diagram of a stacked RNN: inputs x_t at the bottom, one row of states h_t^(l) per layer.
 
-    Arrows to the right are each layer's recurrence; arrows up carry a layer's whole
-    sequence of states into the layer above. Returns the Axes.
+    Arrows to the right are each layer's recurrence; arrows up carry a layer's
+    whole sequence of states into the layer above. Returns the Axes.
     """
     from .validate import positive_int
 
@@ -313,7 +314,8 @@ def draw_stacked_rnn(num_layers=3, T=4, ax=None):
 
 def draw_bidirectional_rnn(T=4, ax=None):
     """Diagram of a bidirectional layer: a forward row reading x_1..x_T, a backward row
-    reading x_T..x_1, and their states joined side by side at each step. Returns the Axes.
+    reading x_T..x_1, and their states joined side by side at each step.
+    Returns the Axes.
     """
     from .validate import positive_int
 
@@ -354,8 +356,9 @@ def draw_bidirectional_rnn(T=4, ax=None):
 def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     """Test accuracy against the number of distractor steps k, one line per model.
 
-    ks: the k values (length K); accuracies: {model name: K accuracies in [0, 1]};
-    chance: optional accuracy of guessing, drawn as a dashed line. Returns the Axes.
+    ks: the k values (length K); accuracies: {model name: K accuracies in [0,
+    1]}; chance: optional accuracy of guessing, drawn as a dashed line. Returns
+    the Axes.
     """
     ks = as_float_array("ks", np.asarray(ks, dtype=float), ("K",))
     if not isinstance(accuracies, dict) or not accuracies:
@@ -401,9 +404,10 @@ _STYLES = [
 def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
     """One sample's hidden states from several implementations, drawn on top of each other.
 
-    hs: {name: (N, T, H)} hidden states; sample: which of the N sequences; units: which
-    hidden units to draw. Each implementation gets its own marker (hollow, shrinking in
-    size) and line style, so curves that coincide stay visible. Returns the Axes.
+    hs: {name: (N, T, H)} hidden states; sample: which of the N sequences;
+    units: which hidden units to draw. Each implementation gets its own marker
+    (hollow, shrinking in size) and line style, so curves that coincide stay
+    visible. Returns the Axes.
     """
     if not isinstance(hs, dict) or not hs:
         raise ValueError(
@@ -463,8 +467,9 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
 def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     """max |difference| at each time step, on a log scale, one line per comparison.
 
-    diffs: {label: (T,) differences}; zeros are drawn at ``floor`` (a log scale has no 0).
-    eps: optional {label: machine epsilon}, drawn as dashed horizontal lines. Returns the Axes.
+    diffs: {label: (T,) differences}; zeros are drawn at ``floor`` (a log scale
+    has no 0). eps: optional {label: machine epsilon}, drawn as dashed
+    horizontal lines. Returns the Axes.
     """
     if not isinstance(diffs, dict) or not diffs:
         raise ValueError(

@@ -157,9 +157,8 @@ class RowVectorLSTMCell(nn.Module):
     """An LSTM cell in the book's layout: z = x_t W_x + h_prev W_h + b, gates i, f, g, o.
 
     Parameters W_x (D, 4H), W_h (H, 4H), b (4H,): one bias, as in Keras, so
-    4(H(D + H) + H) parameters.
-    forward(x_t (N, D), state=None or (h_prev, c_prev), each (N, H)) -> (h_t, c_t),
-    the calling convention of nn.LSTMCell.
+    4(H(D + H) + H) parameters. forward(x_t (N, D), state=None or (h_prev,
+    c_prev), each (N, H)) -> (h_t, c_t), the calling convention of nn.LSTMCell.
     """
 
     def __init__(self, input_size, hidden_size):
@@ -276,12 +275,12 @@ def train_regressor(
 ):
     """Train ``model`` on (X, y) with Adam and mean squared error; return the loss curve.
 
-    X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to float32).
-    Mini-batches are shuffled by a torch.Generator seeded with ``seed``, so two
-    runs from the same initial weights give the same curve.
-    progress=True draws a tqdm bar on stdout, one update per epoch, showing only
-    the epoch count and the rounded loss (no timings), so its text is the same
-    on every run. returns a list of the mean training loss of each epoch.
+    X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to
+    float32). Mini-batches are shuffled by a torch.Generator seeded with
+    ``seed``, so two runs from the same initial weights give the same curve.
+    progress=True draws a tqdm bar on stdout, one update per epoch, showing
+    only the epoch count and the rounded loss (no timings), so its text is the
+    same on every run. returns a list of the mean training loss of each epoch.
     """
     from tqdm import tqdm
 

@@ -1,7 +1,8 @@
 """Weights between Keras' recurrent layers and the book's parameter containers.
 
 Keras already uses the book's layout (row vectors, gates packed i, f, g, o):
-    SimpleRNN: kernel (D, H) = W_xh, recurrent_kernel (H, H) = W_hh, bias (H,) = b_h
+    SimpleRNN: kernel (D, H) = W_xh, recurrent_kernel (H, H) = W_hh, bias (H,)
+    = b_h
     LSTM:      kernel (D, 4H) = W_x, recurrent_kernel (H, 4H) = W_h, bias (4H,) = b
 so converting is copying, plus checks that the layer is of the right kind
 and size. A new layer kind (GRU) adds one entry to ``LAYERS``.
