@@ -57,12 +57,14 @@ def _scalar(f, value):
     out = f(value)
     if np.ndim(out) != 0 or not np.isrealobj(out):
         raise ValueError(
-            f"f must return a real scalar (the loss); got {type(out).__name__} of shape {np.shape(out)}"
+            "f must return a real scalar (the loss); got "
+            f"{type(out).__name__} of shape {np.shape(out)}"
         )
     out = float(out)
     if not np.isfinite(out):
         raise ValueError(
-            "f returned NaN or infinity; the loss must be finite at the point checked"
+            "f returned NaN or infinity; "
+            "the loss must be finite at the point checked"
         )
     return out
 
@@ -70,8 +72,9 @@ def _scalar(f, value):
 def numerical_gradient(f, x, eps=1e-6):
     """Central-difference gradient of a scalar function.
 
-    f:   callable taking an object like ``x`` and returning a real scalar, L = f(x)
-    x:   float64 ndarray of any shape, or an RNNParams / LSTMParams of float64 arrays
+    f:   callable taking an object like ``x``, returning a real scalar L
+    x:   float64 ndarray of any shape, or an RNNParams / LSTMParams of
+         float64 arrays
     eps: step size (default 1e-6)
     returns dL/dx: an array of x's shape, or for parameters the matching
     gradient container (RNNGrads, LSTMGrads). f is called 2 * (number of
@@ -86,8 +89,9 @@ def numerical_gradient(f, x, eps=1e-6):
     for name, a in arrays.items():
         if a.dtype != np.float64:
             raise ValueError(
-                f"{name} must be float64 for finite differences (float32 rounding swamps the estimate); "
-                f"got {a.dtype}. Use x.astype(np.float64) or params.astype(np.float64)"
+                f"{name} must be float64 for finite differences (float32 "
+                f"rounding swamps the estimate); got {a.dtype}. Use "
+                "x.astype(np.float64) or params.astype(np.float64)"
             )
         if a.size == 0:
             raise ValueError(f"{name} must not be empty; got shape {a.shape}")
@@ -106,7 +110,7 @@ def numerical_gradient(f, x, eps=1e-6):
 
 
 def relative_error(a, b):
-    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), 0 when both are 0.
+    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), or 0.
 
     a, b: arrays of one shape, or two gradient containers of one kind (all
     entries together; dh / dc are not compared). Unlike an entry-by-entry
@@ -119,7 +123,8 @@ def relative_error(a, b):
     ]:
         raise ValueError(
             "a and b must be of the same kind and shapes; got "
-            f"{type(a).__name__} {[v.shape for v in da.values()]} and {type(b).__name__} {[v.shape for v in db.values()]}"
+            f"{type(a).__name__} {[v.shape for v in da.values()]} and "
+            f"{type(b).__name__} {[v.shape for v in db.values()]}"
         )
     va = np.concatenate([np.ravel(v).astype(np.float64) for v in da.values()])
     vb = np.concatenate([np.ravel(v).astype(np.float64) for v in db.values()])
@@ -128,7 +133,7 @@ def relative_error(a, b):
 
 
 def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
-    """Assert that ``analytic`` matches the finite-difference gradient of f at x.
+    """Assert that ``analytic`` matches the finite-difference gradient.
 
     name: what is checked, for the message; f, x, eps: as in
     ``numerical_gradient``; analytic: the gradient to test, same kind and
@@ -157,13 +162,14 @@ def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
         )
         if not gap < atol:
             raise AssertionError(
-                f"{name}: relative error {err:.3e} is not below {tol:.0e} (absolute difference {gap:.3e})"
+                f"{name}: relative error {err:.3e} is not below {tol:.0e} "
+                f"(absolute difference {gap:.3e})"
             )
     return f"{name}: relative error < {tol:.0e}"
 
 
 def grad_norm(grads):
-    """The global L2 norm of a set of gradients: sqrt(sum of every entry squared).
+    """The global L2 norm of gradients: sqrt(sum of every entry squared).
 
     grads: an ndarray, a gradient container (RNNGrads, LSTMGrads; its
     parameter gradients, not dh / dc), or a list/tuple of ndarrays.
@@ -183,14 +189,15 @@ def grad_norm(grads):
         a = np.asarray(a)
         if not np.issubdtype(a.dtype, np.floating):
             raise ValueError(
-                f"grads[{k}] must hold floating-point numbers; got dtype {a.dtype}"
+                f"grads[{k}] must hold floating-point numbers; "
+                f"got dtype {a.dtype}"
             )
         total += float(np.sum(a.astype(np.float64) ** 2))
     return float(np.sqrt(total))
 
 
 def clip_grad_norm(grads, max_norm, eps=1e-6):
-    """Scale all gradients together so that their global norm is at most ``max_norm``.
+    """Scale all gradients together to a global norm of at most ``max_norm``.
 
     g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every
     entry of every array (``grad_norm``); the same rule as

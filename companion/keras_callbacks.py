@@ -1,4 +1,4 @@
-"""A Keras callback that records a layer's weights before training and after every epoch.
+"""A Keras callback recording a layer's weights before training and each epoch.
 
 This module imports Keras; ``import companion`` does not.
 """
@@ -10,12 +10,13 @@ import numpy as np
 
 
 class WeightHistory(keras.callbacks.Callback):
-    """Copies of one layer's weights: at the start of ``fit`` and after each epoch.
+    """Copies of a layer's weights: at the start of ``fit``, after each epoch.
 
     layer: the layer object, or its name in the model being trained.
     After ``fit(..., callbacks=[wh])``:
-      wh.names            the weights' names, e.g. ['kernel', 'recurrent_kernel', 'bias']
-      wh.snapshots        list of E + 1 lists of arrays (epoch 0 = before training)
+      wh.names       the weights' names, e.g. ['kernel', 'recurrent_kernel',
+                     'bias']
+      wh.snapshots   list of E + 1 lists of arrays (epoch 0 = before training)
       wh.stack(name)      one weight over time, shape (E + 1, *weight.shape)
     """
 
@@ -23,7 +24,8 @@ class WeightHistory(keras.callbacks.Callback):
         super().__init__()
         if not isinstance(layer, (str, keras.layers.Layer)):
             raise ValueError(
-                f"layer must be a Keras layer or a layer name; got {type(layer).__name__}"
+                "layer must be a Keras layer or a layer name; "
+                f"got {type(layer).__name__}"
             )
         self._layer_ref = layer
         self.names = []
@@ -36,7 +38,8 @@ class WeightHistory(keras.callbacks.Callback):
             except ValueError:
                 names = [layer.name for layer in self.model.layers]
                 raise ValueError(
-                    f"layer {self._layer_ref!r} is not in the model; its layers are {names}"
+                    f"layer {self._layer_ref!r} is not in the model; "
+                    f"its layers are {names}"
                 ) from None
         return self._layer_ref
 
@@ -56,7 +59,8 @@ class WeightHistory(keras.callbacks.Callback):
         """The weight ``name`` at every snapshot: (E + 1, *shape)."""
         if not self.snapshots:
             raise ValueError(
-                "no weights recorded yet: pass this callback to model.fit(..., callbacks=[...])"
+                "no weights recorded yet: pass this callback to "
+                "model.fit(..., callbacks=[...])"
             )
         if name not in self.names:
             raise ValueError(f"name must be one of {self.names}; got {name!r}")

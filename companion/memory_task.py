@@ -1,9 +1,11 @@
-"""A task that needs long memory: recall the class shown at the first step after k noisy steps.
+"""A long-memory task: recall the first step's class after k noisy steps.
 
 Each sequence has T = k + 1 steps of D = C + 1 features (C classes):
 
-* step 0:      the class as a one-hot vector in features 0..C-1, and a 1 in feature C (the marker);
-* steps 1..k:  distractors, Gaussian noise of standard deviation ``noise`` in features 0..C-1, marker 0.
+* step 0:      the class as a one-hot vector in features 0..C-1, and a 1 in
+               feature C (the marker);
+* steps 1..k:  distractors, Gaussian noise of standard deviation ``noise`` in
+               features 0..C-1, marker 0.
 
 The label is the class of step 0; a model reads the whole sequence and answers
 at the last step. The noise arrives on the same features as the class, so the
@@ -57,13 +59,14 @@ def _check_data(X, y):
     y = np.asarray(y)
     if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(
-            f"y must be an int array of shape (N={X.shape[0]},); got {y.dtype} {y.shape}"
+            f"y must be an int array of shape (N={X.shape[0]},); "
+            f"got {y.dtype} {y.shape}"
         )
     return X, y
 
 
 def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
-    """A one-layer nn.RNN (tanh) or nn.LSTM, read at its last step by a Linear(H, C) layer.
+    """A one-layer nn.RNN (tanh) or nn.LSTM read at its last step by a Linear.
 
     cell: "rnn" or "lstm"; forget_bias: for the LSTM, start value of the forget
     gate's bias (bias_ih block f; bias_hh block f is zeroed), or None for
@@ -84,7 +87,8 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
     )
     if forget_bias is not None and cell == "rnn":
         raise ValueError(
-            "forget_bias is for cell='lstm'; the vanilla RNN has no forget gate"
+            "forget_bias is for cell='lstm'; "
+            "the vanilla RNN has no forget gate"
         )
 
     class RecallModel(nn.Module):
@@ -118,7 +122,7 @@ def train_recall(
     forget_bias=None,
     seed=0,
 ):
-    """Train a recall_model on (X, y) with Adam and cross-entropy, in float64, deterministically.
+    """Train a recall_model on (X, y): Adam, cross-entropy, float64, seeded.
 
     X: (N, T, D) float; y: (N,) int classes in 0..C-1 (C = y.max() + 1, at
     least 2). Builds the model after torch.manual_seed(seed) and draws
@@ -157,7 +161,10 @@ def train_recall(
 
 
 def recall_accuracy(model, X, y) -> float:
-    """Fraction of sequences whose highest score is the right class. X (N, T, D), y (N,)."""
+    """Fraction of sequences whose highest score is the right class.
+
+    X (N, T, D), y (N,).
+    """
     import torch
 
     X, y = _check_data(X, y)

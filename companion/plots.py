@@ -1,4 +1,4 @@
-"""Figures used across chapters. Each function draws on an Axes and returns it."""
+"""Figures used across chapters. Each draws on an Axes and returns it."""
 
 from __future__ import annotations
 
@@ -57,9 +57,10 @@ def plot_hidden_traces(hs, ax=None, title=None):
 
 
 def plot_training_curves(history, reported=None, axes=None):
-    """Loss and accuracy per epoch, side by side, with optional reported points.
+    """Loss and accuracy per epoch, side by side, optional reported points.
 
-    history:  dict with equal-length lists 'loss' and 'accuracy' (Keras' History.history)
+    history:  dict with equal-length lists 'loss' and 'accuracy'
+              (Keras' History.history)
     reported: optional {epoch (1-based): (loss, accuracy)}, drawn as crosses
     axes:     two Axes, or None for a new figure. Returns the two Axes.
     """
@@ -67,7 +68,8 @@ def plot_training_curves(history, reported=None, axes=None):
         history
     ):
         raise ValueError(
-            "history must be a dict with the lists 'loss' and 'accuracy' (model.fit(...).history)"
+            "history must be a dict with the lists 'loss' and 'accuracy' "
+            "(model.fit(...).history)"
         )
     loss = as_float_array(
         "history['loss']", np.asarray(history["loss"], dtype=float), ("E",)
@@ -115,16 +117,17 @@ def plot_training_curves(history, reported=None, axes=None):
 def plot_gate_layout(
     W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig=None
 ):
-    """The packed input weights W_x (D, 4H) above the four per-gate matrices it is cut into.
+    """The packed W_x (D, 4H) above the four per-gate matrices cut from it.
 
-    W_x:         (D, 4H), gate blocks side by side in the order of ``gate_names``
+    W_x:         (D, 4H), gate blocks side by side, ordered as ``gate_names``
     scope_names: optional titles for the four lower panels (e.g. TF1 scope
     names) Returns the Figure.
     """
     W_x = as_float_array("W_x", W_x, ("D", "4H"))
     if W_x.shape[1] % 4:
         raise ValueError(
-            f"W_x must have shape (D, 4H) with 4H divisible by 4; got {W_x.shape}"
+            "W_x must have shape (D, 4H) with 4H divisible by 4; "
+            f"got {W_x.shape}"
         )
     import matplotlib.pyplot as plt
 
@@ -176,7 +179,9 @@ def plot_gate_layout(
 def plot_gate_rows_and_columns(
     weight_ih, kernel, gate_names=("i", "f", "g", "o"), axes=None
 ):
-    """PyTorch's weight_ih (4H, D), gates as row blocks, beside Keras' kernel (D, 4H), gates as column blocks.
+    """PyTorch's weight_ih (4H, D) beside Keras' kernel (D, 4H).
+
+    Gates are row blocks in the first, column blocks in the second.
 
     weight_ih: (4H, D), e.g. ``nn.LSTM(...).weight_ih_l0``; kernel: (D, 4H),
     e.g. Keras' LSTM kernel; for the same layer kernel == weight_ih.T. Each
@@ -186,7 +191,8 @@ def plot_gate_rows_and_columns(
     weight_ih = as_float_array("weight_ih", weight_ih, ("4H", "D"))
     if weight_ih.shape[0] % 4:
         raise ValueError(
-            f"weight_ih must have shape (4H, D) with 4H divisible by 4; got {weight_ih.shape}"
+            "weight_ih must have shape (4H, D) with 4H divisible by 4; "
+            f"got {weight_ih.shape}"
         )
     H, D = weight_ih.shape[0] // 4, weight_ih.shape[1]
     kernel = as_float_array("kernel", kernel, (("D", D), ("4H", 4 * H)))
@@ -282,7 +288,7 @@ def _diagram_axes(ax, T, top, title):
 
 
 def draw_stacked_rnn(num_layers=3, T=4, ax=None):
-    """Diagram of a stacked RNN: inputs x_t at the bottom, one row of states h_t^(l) per layer.
+    """Diagram of a stacked RNN: inputs x_t below, a row of h_t^(l) per layer.
 
     Arrows to the right are each layer's recurrence; arrows up carry a layer's
     whole sequence of states into the layer above. Returns the Axes.
@@ -313,7 +319,9 @@ def draw_stacked_rnn(num_layers=3, T=4, ax=None):
 
 
 def draw_bidirectional_rnn(T=4, ax=None):
-    """Diagram of a bidirectional layer: a forward row reading x_1..x_T, a backward row
+    """Diagram of a bidirectional layer.
+
+    A forward row reading x_1..x_T, a backward row
     reading x_T..x_1, and their states joined side by side at each step.
     Returns the Axes.
     """
@@ -329,7 +337,8 @@ def draw_bidirectional_rnn(T=4, ax=None):
             ax,
             t,
             3,
-            f"$[\\overrightarrow{{h}}_{{{t + 1}}}, \\overleftarrow{{h}}_{{{t + 1}}}]$",
+            f"$[\\overrightarrow{{h}}_{{{t + 1}}}, "
+            f"\\overleftarrow{{h}}_{{{t + 1}}}]$",
             "#dddddd",
         )
         _arrow(ax, (t, 0.2), (t, 0.8))
@@ -354,7 +363,7 @@ def draw_bidirectional_rnn(T=4, ax=None):
 
 
 def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
-    """Test accuracy against the number of distractor steps k, one line per model.
+    """Test accuracy against the distractor steps k, one line per model.
 
     ks: the k values (length K); accuracies: {model name: K accuracies in [0,
     1]}; chance: optional accuracy of guessing, drawn as a dashed line. Returns
@@ -363,7 +372,8 @@ def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     ks = as_float_array("ks", np.asarray(ks, dtype=float), ("K",))
     if not isinstance(accuracies, dict) or not accuracies:
         raise ValueError(
-            "accuracies must be a non-empty dict {model name: list of accuracies, one per k}"
+            "accuracies must be a non-empty dict "
+            "{model name: list of accuracies, one per k}"
         )
     ax = _axes(ax)
     for name, acc in accuracies.items():
@@ -402,7 +412,7 @@ _STYLES = [
 
 
 def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
-    """One sample's hidden states from several implementations, drawn on top of each other.
+    """One sample's hidden states from several implementations, overlaid.
 
     hs: {name: (N, T, H)} hidden states; sample: which of the N sequences;
     units: which hidden units to draw. Each implementation gets its own marker
@@ -411,7 +421,8 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
     """
     if not isinstance(hs, dict) or not hs:
         raise ValueError(
-            "hs must be a non-empty dict {implementation name: hidden states (N, T, H)}"
+            "hs must be a non-empty dict "
+            "{implementation name: hidden states (N, T, H)}"
         )
     ax = _axes(ax)
     for k, (name, value) in enumerate(hs.items()):
@@ -422,7 +433,8 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
             not 0 <= u < value.shape[2] for u in units
         ):
             raise ValueError(
-                f"sample must be below N={value.shape[0]} and units below H={value.shape[2]}"
+                f"sample must be below N={value.shape[0]} and "
+                f"units below H={value.shape[2]}"
             )
         marker, style, size = _STYLES[k % len(_STYLES)]
         t = np.arange(1, value.shape[1] + 1)
@@ -465,7 +477,7 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
 
 
 def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
-    """max |difference| at each time step, on a log scale, one line per comparison.
+    """max |difference| per time step, log scale, one line per comparison.
 
     diffs: {label: (T,) differences}; zeros are drawn at ``floor`` (a log scale
     has no 0). eps: optional {label: machine epsilon}, drawn as dashed
@@ -473,7 +485,8 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     """
     if not isinstance(diffs, dict) or not diffs:
         raise ValueError(
-            "diffs must be a non-empty dict {label: differences per time step (T,)}"
+            "diffs must be a non-empty dict "
+            "{label: differences per time step (T,)}"
         )
     ax = _axes(ax)
     for k, (label, d) in enumerate(diffs.items()):

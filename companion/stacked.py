@@ -230,7 +230,7 @@ def stacked_param_count(
     bidirectional=False,
     framework="keras",
 ) -> int:
-    """Parameters of L stacked layers of ``units`` each (count_params per layer).
+    """Parameters of L stacked layers of ``units`` each, layer by layer.
 
     kind: "rnn" or "lstm"; input_dim: D; units: H; num_layers: L;
     bidirectional: two layers (own weights) per level, and levels above the

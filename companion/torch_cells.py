@@ -1,9 +1,10 @@
-"""PyTorch cells written out by hand, a loop that runs any cell over time, and a training loop.
+"""PyTorch cells by hand, a loop over time for any cell, a training loop.
 
 * ``LinearRNNCell``: the Korean PyTorch README's ``RNN_Cell``, built from two
   ``nn.Linear`` layers: h_t = tanh(x_t U + h_{t-1} W + b_U + b_W);
   ``from_params`` / ``to_params`` move RNNParams in and out.
-* ``StackedRNNRegressor``: the README's model: stacked cells of that kind over a
+* ``StackedRNNRegressor``: the README's model: stacked cells of that kind over
+  a
   univariate series, then Linear - Dropout - Linear - Dropout - Linear(H, 1).
 * ``RowVectorLSTMCell``: an LSTM cell holding the book's W_x (D, 4H),
   W_h (H, 4H) and b (4H,), computing the notation page's equations.
@@ -76,7 +77,10 @@ class LinearRNNCell(nn.Module):
         return cell
 
     def to_params(self):
-        """The cell's weights as RNNParams: W_xh = U.weight.T, W_hh = W.weight.T, b_h = U.bias + W.bias."""
+        """The cell's weights as RNNParams.
+
+        W_xh = U.weight.T, W_hh = W.weight.T, b_h = U.bias + W.bias.
+        """
 
         def numpy(t):
             return t.detach().cpu().numpy().copy()
@@ -98,7 +102,7 @@ class LinearRNNCell(nn.Module):
 
 
 class StackedRNNRegressor(nn.Module):
-    """The README's time-series model: stacked LinearRNNCells, then a 3-layer head.
+    """The README's time-series model: stacked LinearRNNCells, a 3-layer head.
 
     input_size D (1 for a univariate series), hidden_size H, num_layers cells
     (the first D -> H, the others H -> H), then fc1 Linear(H, H), Dropout,
@@ -154,7 +158,7 @@ class StackedRNNRegressor(nn.Module):
 
 
 class RowVectorLSTMCell(nn.Module):
-    """An LSTM cell in the book's layout: z = x_t W_x + h_prev W_h + b, gates i, f, g, o.
+    """An LSTM cell in the book's layout: z = x_t W_x + h_prev W_h + b.
 
     Parameters W_x (D, 4H), W_h (H, 4H), b (4H,): one bias, as in Keras, so
     4(H(D + H) + H) parameters. forward(x_t (N, D), state=None or (h_prev,
@@ -184,7 +188,7 @@ class RowVectorLSTMCell(nn.Module):
         return cell
 
     def to_params(self):
-        """The cell's weights as LSTMParams (NumPy copies, in the cell's dtype)."""
+        """The cell's weights as LSTMParams (NumPy copies, cell's dtype)."""
         return LSTMParams(
             *(
                 p.detach().cpu().numpy().copy()
@@ -201,7 +205,8 @@ class RowVectorLSTMCell(nn.Module):
         else:
             if not isinstance(state, (tuple, list)) or len(state) != 2:
                 raise ValueError(
-                    "state must be None or a pair (h_prev, c_prev), each of shape (N, H)"
+                    "state must be None or a pair (h_prev, c_prev), "
+                    "each of shape (N, H)"
                 )
             h_prev, c_prev = state
             float_tensor("h_prev", h_prev, (("N", N), ("H", H)))
@@ -273,7 +278,7 @@ def predict(model, X, batch_size=256):
 def train_regressor(
     model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, progress=False
 ):
-    """Train ``model`` on (X, y) with Adam and mean squared error; return the loss curve.
+    """Train ``model`` on (X, y) with Adam and mean squared error; the losses.
 
     X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to
     float32). Mini-batches are shuffled by a torch.Generator seeded with

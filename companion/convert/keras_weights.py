@@ -3,7 +3,8 @@
 Keras already uses the book's layout (row vectors, gates packed i, f, g, o):
     SimpleRNN: kernel (D, H) = W_xh, recurrent_kernel (H, H) = W_hh, bias (H,)
     = b_h
-    LSTM:      kernel (D, 4H) = W_x, recurrent_kernel (H, 4H) = W_h, bias (4H,) = b
+    LSTM:      kernel (D, 4H) = W_x, recurrent_kernel (H, 4H) = W_h,
+               bias (4H,) = b
 so converting is copying, plus checks that the layer is of the right kind
 and size. A new layer kind (GRU) adds one entry to ``LAYERS``.
 Keras is imported inside the functions only.
@@ -47,10 +48,10 @@ def _params_class(layer):
 
 
 def from_keras(layer):
-    """The weights of a built Keras SimpleRNN or LSTM layer in the book's layout.
+    """The weights of a built Keras SimpleRNN or LSTM layer, book layout.
 
     SimpleRNN -> RNNParams(W_xh (D, H), W_hh (H, H), b_h (H,))
-    LSTM      -> LSTMParams(W_x (D, 4H), W_h (H, 4H), b (4H,)), gates i, f, g, o
+    LSTM      -> LSTMParams(W_x (D, 4H), W_h (H, 4H), b (4H,)), gates i f g o
     The arrays are copies, in the layer's dtype (float32 by default).
     """
     cls = _params_class(layer)

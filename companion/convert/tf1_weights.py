@@ -1,4 +1,4 @@
-"""Weights between the book's RNNParams / LSTMParams and a hand-unrolled TF1 graph.
+"""Weights between RNNParams / LSTMParams and a hand-unrolled TF1 graph.
 
 The Chinese unrolling post (``companion.tf1_graph``) makes every set of
 weights as three variables (row vectors, as in the book):
@@ -42,7 +42,7 @@ def _variables(session, scope):
 
 
 def _read_session(session, scope):
-    """The TF1 dict (per gate for 'lstm_nn', flat otherwise) read from a session."""
+    """The TF1 dict (per gate for 'lstm_nn', else flat) read from a session."""
     found = _variables(session, scope)
     gated = any("/" in name for name in found)
     keys = (
@@ -104,7 +104,8 @@ def from_tf1(weights, scope="lstm_nn"):
             else type(weights).__name__
         )
         raise ValueError(
-            f"weights must be a dict with the keys {sorted(GATE_SCOPES)} (LSTM) "
+            "weights must be a dict with the keys "
+            f"{sorted(GATE_SCOPES)} (LSTM) "
             f"or {sorted(VARIABLES)} (RNN); got {got}"
         )
     blocks, D, H = {}, None, None
@@ -122,7 +123,7 @@ def from_tf1(weights, scope="lstm_nn"):
 
 
 def to_tf1(params, session=None, scope=None) -> dict:
-    """The TF1 layout of RNNParams or LSTMParams, optionally loaded into a session.
+    """The TF1 layout of RNNParams or LSTMParams, optionally put in a session.
 
     params:  LSTMParams (split per gate) or RNNParams (one set)
     session: None, or a tf.compat.v1.Session whose graph holds the variables
@@ -160,7 +161,8 @@ def to_tf1(params, session=None, scope=None) -> dict:
 def _write_session(session, scope, flat, D, H):
     if not _is_session(session):
         raise ValueError(
-            f"session must be a tf.compat.v1.Session; got {type(session).__name__}"
+            "session must be a tf.compat.v1.Session; "
+            f"got {type(session).__name__}"
         )
     import tensorflow as tf
 

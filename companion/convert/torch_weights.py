@@ -5,8 +5,10 @@ PyTorch multiplies column vectors: ``weight_ih`` is (G*H, D) and
 as row blocks i, f, g, o, the book's order), and there are two biases,
 ``bias_ih`` and ``bias_hh``, that are always added together.
 
-    from_torch:  W_xh = weight_ih.T   W_hh = weight_hh.T   b_h = bias_ih + bias_hh
-    to_torch:    weight_ih = W_xh.T   weight_hh = W_hh.T   bias_ih = b_h, bias_hh = 0
+    from_torch:  W_xh = weight_ih.T  W_hh = weight_hh.T  b_h = bias_ih
+                                                         + bias_hh
+    to_torch:    weight_ih = W_xh.T  weight_hh = W_hh.T  bias_ih = b_h,
+                                                         bias_hh = 0
 
 (the same with W_x, W_h, b for the LSTM). Only the sum of the two biases
 enters the equations, so the round trip params -> module -> params is exact.
@@ -38,7 +40,7 @@ MODULES = {
 
 
 def _describe(module):
-    """(params class, suffixes): suffixes [('_l0', '_l0_reverse'), ...] or [('',)]."""
+    """(params class, suffixes [('_l0', '_l0_reverse'), ...] or [('',)])."""
     from torch import nn
 
     for name, (cls, is_layer) in MODULES.items():
@@ -68,7 +70,7 @@ def _describe(module):
 
 
 def _read(module, s, cls):
-    """The parameters stored under suffix s: W = weight.T, b = bias_ih + bias_hh."""
+    """The parameters under suffix s: W = weight.T, b = bias_ih + bias_hh."""
     W_in = (
         getattr(module, "weight_ih" + s).detach().cpu().numpy().T.copy()
     )  # (G*H, D) -> (D, G*H)
@@ -98,12 +100,14 @@ def _write(params, module, s, where, D):
     if (params.D, params.H) != (D, H):
         raise ValueError(
             f"{where} must have D={D} and H={H} to match "
-            f"{type(module).__name__} (weight_ih{s}); got D={params.D}, H={params.H}"
+            f"{type(module).__name__} (weight_ih{s}); "
+            f"got D={params.D}, H={params.H}"
         )
     W_in, W_rec, b = params.as_dict().values()
     if not module.bias and np.any(b != 0):
         raise ValueError(
-            f"{where}'s bias must be zero for a {type(module).__name__} built with bias=False"
+            f"{where}'s bias must be zero for a {type(module).__name__} "
+            "built with bias=False"
         )
     with torch.no_grad():
         getattr(module, "weight_ih" + s).copy_(
@@ -123,7 +127,8 @@ def _single(module):
         name = type(module).__name__
         raise ValueError(
             f"module must be a single-layer, one-directional nn.{name}; got "
-            f"num_layers={module.num_layers}, bidirectional={module.bidirectional}. "
+            f"num_layers={module.num_layers}, "
+            f"bidirectional={module.bidirectional}. "
             "Use companion.convert.stacked_from_torch / stacked_to_torch for "
             "every layer and direction"
         )
@@ -133,8 +138,10 @@ def _single(module):
 def from_torch(module):
     """The book's parameters of a single-layer PyTorch RNN or LSTM.
 
-    module: nn.RNN or nn.RNNCell (tanh)  -> RNNParams  W_xh (D, H), W_hh (H, H), b_h (H,)
-            nn.LSTM or nn.LSTMCell       -> LSTMParams W_x (D, 4H), W_h (H, 4H), b (4H,)
+    module: nn.RNN or nn.RNNCell (tanh) -> RNNParams
+                W_xh (D, H), W_hh (H, H), b_h (H,)
+            nn.LSTM or nn.LSTMCell      -> LSTMParams
+                W_x (D, 4H), W_h (H, 4H), b (4H,)
     The two PyTorch biases are folded into one: b = bias_ih + bias_hh (zeros
     if the module was built with bias=False). Arrays are copies, in the
     module's dtype.
@@ -158,7 +165,7 @@ def to_torch(params, module):
 
 
 def stacked_from_torch(module):
-    """The book's parameters of every layer and direction of an nn.RNN (tanh) or nn.LSTM.
+    """The book's parameters of every layer and direction of an nn.RNN / LSTM.
 
     Reads weight_ih_l{k}{,_reverse} (G*H, D_k), weight_hh_l{k}... (G*H, H) and
     the two biases and returns the ``layers`` list of stacked_forward: one
@@ -168,7 +175,8 @@ def stacked_from_torch(module):
     cls, suffixes = _describe(module)
     if suffixes == [("",)]:
         raise ValueError(
-            f"module must be an nn.RNN or nn.LSTM (a layer); got {type(module).__name__}, "
+            "module must be an nn.RNN or nn.LSTM (a layer); "
+            f"got {type(module).__name__}, "
             "use from_torch for a cell"
         )
     layers = [
@@ -178,7 +186,7 @@ def stacked_from_torch(module):
 
 
 def stacked_to_torch(layers, module):
-    """Copy a ``layers`` list (as stacked_forward takes it) into an nn.RNN / nn.LSTM, in place.
+    """Copy a ``layers`` list (stacked_forward's) into an nn.RNN / LSTM.
 
     module: nn.RNN (tanh) or nn.LSTM with num_layers = len(layers), any
     bidirectional; every layer's D and H must match the module's (layer 1:
