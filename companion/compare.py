@@ -1,4 +1,4 @@
-"""Do several implementations compute the same numbers? Checks that print the same on any CPU.
+"""Do implementations compute the same numbers? Checks printed alike anywhere.
 
 The exact size of a float32 rounding difference (1.2e-07 here, 9.5e-08
 there) depends on the CPU's instructions and the BLAS kernel, so the book
@@ -21,7 +21,7 @@ from .validate import as_float_array, positive_number
 
 
 def to_numpy(a) -> np.ndarray:
-    """A NumPy array from a NumPy array, a list, or a TensorFlow/PyTorch tensor."""
+    """A NumPy array from an array, a list, or a TensorFlow/PyTorch tensor."""
     if hasattr(a, "detach"):  # torch.Tensor
         a = a.detach().cpu().numpy()
     elif hasattr(a, "numpy") and not isinstance(a, np.ndarray):  # tf.Tensor
@@ -43,7 +43,7 @@ def max_abs_diff(a, b) -> float:
 
 
 def check_close(name: str, a, b, tol: float) -> str:
-    """Assert max |a - b| < tol and return a line that does not vary by machine.
+    """Assert max |a - b| < tol; return a line that does not vary by machine.
 
     name: what is compared, e.g. "nn.LSTM vs lstm_forward";
     tol: a positive number.
@@ -71,7 +71,9 @@ def _check_outputs(outputs, at_least=2):
     shape = None
     for name, value in outputs.items():
         if not isinstance(name, str):
-            raise ValueError(f"outputs' keys must be names (str); got {name!r}")
+            raise ValueError(
+                f"outputs' keys must be names (str); got {name!r}"
+            )
         a = to_numpy(value)
         if shape is None:
             shape = a.shape
@@ -100,7 +102,7 @@ def pairwise_max_diffs(outputs) -> dict:
 
 
 def agreement_table(outputs, tol) -> str:
-    """Assert every pair of outputs differs by less than ``tol``; return a table.
+    """Assert every pair of outputs differs by less than ``tol``; a table.
 
     outputs: {name: array}, all of the same shape; tol: a positive number.
     Each line names a pair and the bound, e.g. ``NumPy  nn.LSTM  < 1e-06``.
@@ -109,12 +111,16 @@ def agreement_table(outputs, tol) -> str:
     """
     tol = positive_number("tol", tol)
     diffs = pairwise_max_diffs(outputs)
-    bad = [f"{a} vs {b}: {d:.3e}" for (a, b), d in diffs.items() if not d < tol]
+    bad = [
+        f"{a} vs {b}: {d:.3e}" for (a, b), d in diffs.items() if not d < tol
+    ]
     if bad:
         raise AssertionError(f"not below {tol:.0e}: " + "; ".join(bad))
     w = max(len("compared with"), *(len(name) for name in outputs)) + 2
     bound = "< " + format(tol, ".0e")
-    lines = [f"{'output of':<{w}}{'compared with':<{w}}{'max |difference|':>17}"]
+    lines = [
+        f"{'output of':<{w}}{'compared with':<{w}}{'max |difference|':>17}"
+    ]
     lines += [f"{a:<{w}}{b:<{w}}{bound:>17}" for a, b in diffs]
     return "\n".join(lines)
 

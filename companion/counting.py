@@ -9,6 +9,7 @@ For a layer with input size D and H units:
 The count does not depend on the number of time steps: one set of weights is
 reused at every step.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -46,12 +47,16 @@ def _reset_after(kind, reset_after):
     """reset_after for a GRU (default True, as in Keras and PyTorch); refused for other kinds."""
     if kind != "gru":
         if reset_after is not None:
-            raise ValueError(f"reset_after is for kind='gru' only; got kind={kind!r}")
+            raise ValueError(
+                f"reset_after is for kind='gru' only; got kind={kind!r}"
+            )
         return None
     return True if reset_after is None else boolean("reset_after", reset_after)
 
 
-def param_breakdown(kind, input_dim, units, framework="keras", reset_after=None):
+def param_breakdown(
+    kind, input_dim, units, framework="keras", reset_after=None
+):
     """Per-part parameter counts of a layer, as a list of PartCount rows.
 
     kind: "rnn", "lstm", "gru" or "dense"; input_dim: D; units: H;
@@ -73,7 +78,11 @@ def param_breakdown(kind, input_dim, units, framework="keras", reset_after=None)
     if kind == "dense":
         return [PartCount("dense y = x W + b", (D, H), D * H, H, D * H + H)]
     n_bias_vectors = 2 if framework == "torch" or reset_after else 1
-    parts = {"rnn": [("h", "hidden state h")], "lstm": _LSTM_PARTS, "gru": _GRU_PARTS}[kind]
+    parts = {
+        "rnn": [("h", "hidden state h")],
+        "lstm": _LSTM_PARTS,
+        "gru": _GRU_PARTS,
+    }[kind]
     rows = []
     for _, label in parts:
         n_w = H * (D + H)
@@ -82,17 +91,26 @@ def param_breakdown(kind, input_dim, units, framework="keras", reset_after=None)
     return rows
 
 
-def count_params(kind, input_dim, units, framework="keras", reset_after=None) -> int:
+def count_params(
+    kind, input_dim, units, framework="keras", reset_after=None
+) -> int:
     """Number of trainable parameters of one layer (see the module docstring).
 
     kind: "rnn", "lstm", "gru" or "dense"; input_dim: D (int >= 1); units: H (int >= 1);
     framework: "keras" or "torch"; reset_after: GRU only, default True (see
     ``param_breakdown``). Returns an int.
     """
-    return sum(row.total for row in param_breakdown(kind, input_dim, units, framework, reset_after))
+    return sum(
+        row.total
+        for row in param_breakdown(
+            kind, input_dim, units, framework, reset_after
+        )
+    )
 
 
-def breakdown_table(kind, input_dim, units, framework="keras", reset_after=None) -> str:
+def breakdown_table(
+    kind, input_dim, units, framework="keras", reset_after=None
+) -> str:
     """The breakdown as a small fixed-width text table, ending with the total.
 
     For the LSTM with D=2, H=3 (Keras) every gate has a 3x5 matrix and 3 biases,
@@ -102,6 +120,10 @@ def breakdown_table(kind, input_dim, units, framework="keras", reset_after=None)
     lines = [f"{'part':<20}{'weights':>14}{'biases':>8}{'total':>8}"]
     for r in rows:
         shape = "x".join(str(s) for s in r.weight_shape)
-        lines.append(f"{r.part:<20}{shape + ' = ' + str(r.n_weights):>14}{r.n_biases:>8}{r.total:>8}")
-    lines.append(f"{'all parts':<20}{'':>14}{'':>8}{sum(r.total for r in rows):>8}")
+        lines.append(
+            f"{r.part:<20}{shape + ' = ' + str(r.n_weights):>14}{r.n_biases:>8}{r.total:>8}"
+        )
+    lines.append(
+        f"{'all parts':<20}{'':>14}{'':>8}{sum(r.total for r in rows):>8}"
+    )
     return "\n".join(lines)

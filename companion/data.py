@@ -1,4 +1,5 @@
 """Small, reproducible data sets used in the book."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,7 @@ from .validate import as_float_array, positive_int
 
 
 def zeroed_sequences(dtype=np.float32):
-    """The 15-sample toy classification set of the parameter-counting post (S3).
+    """The 15-sample toy classification set of the counting post (S3).
 
     The base sequence has 5 time steps of 3 features: [[1,2,3], [4,5,6], ...,
     [13,14,15]]. Sample k (k = 0..14) is the base with its k-th element, in
@@ -19,7 +20,9 @@ def zeroed_sequences(dtype=np.float32):
     base = np.arange(1, 16, dtype=dtype).reshape(5, 3)  # (T=5, D=3)
     n = base.size
     X = np.repeat(base[None], n, axis=0)  # (15, 5, 3)
-    X.reshape(n, n)[np.arange(n), np.arange(n)] = 0  # zero element k of sample k
+    X.reshape(n, n)[np.arange(n), np.arange(n)] = (
+        0  # zero element k of sample k
+    )
     y = np.zeros((n, 2), dtype=dtype)
     y[:8, 0] = 1
     y[8:, 1] = 1
@@ -33,16 +36,21 @@ def random_sequences(N, T, D, rng, dtype=np.float64):
     return rng.standard_normal((N, T, D)).astype(dtype)
 
 
-def noisy_sine(n_steps, rng, period=40.0, amplitude=1.0, noise=0.1, dtype=np.float32):
-    """A univariate series: a sine wave plus Gaussian noise, drawn from ``rng``.
+def noisy_sine(
+    n_steps, rng, period=40.0, amplitude=1.0, noise=0.1, dtype=np.float32
+):
+    """A univariate series: a sine wave plus Gaussian noise, from ``rng``.
 
-    s_t = amplitude * sin(2 pi t / period) + noise * e_t,  e_t ~ N(0, 1),  t = 0..n_steps-1
+    s_t = amplitude * sin(2 pi t / period) + noise * e_t,  e_t ~ N(0, 1),
+    t = 0..n_steps-1
     n_steps: int >= 2; period > 0 (in steps); amplitude, noise >= 0.
     returns s: (n_steps,) of ``dtype``.
     """
     n_steps = positive_int("n_steps", n_steps)
     if n_steps < 2:
-        raise ValueError(f"n_steps must be at least 2 to make a series; got {n_steps}")
+        raise ValueError(
+            f"n_steps must be at least 2 to make a series; got {n_steps}"
+        )
     rng = validate.rng(rng)
     period = validate.positive_number("period", period)
     amplitude = validate.non_negative_number("amplitude", amplitude)
@@ -63,9 +71,13 @@ def sliding_windows(series, window):
     T = positive_int("window", window)
     S = series.shape[0]
     if T >= S:
-        raise ValueError(f"window must be smaller than the series length S={S}; got {T}")
+        raise ValueError(
+            f"window must be smaller than the series length S={S}; got {T}"
+        )
     N = S - T
-    idx = np.arange(T)[None, :] + np.arange(N)[:, None]  # (N, T): row n is n, n+1, ..., n+T-1
+    idx = (
+        np.arange(T)[None, :] + np.arange(N)[:, None]
+    )  # (N, T): row n is n, n+1, ..., n+T-1
     X = series[idx][:, :, None]  # (N, T, 1)
     y = series[T:, None]  # (N, 1)
     return X, y

@@ -1,4 +1,4 @@
-"""The source documents' buggy code, kept to be shown and tested (the errata page).
+"""The source documents' buggy code, kept to be shown and tested (errata).
 
 S1, the Korean Keras blog post, wrote two custom cells with bugs:
 
@@ -24,7 +24,7 @@ LSTM_BUGS = ("weight_shape", "reversed_dot", "bare_b_o", "state_size")
 
 
 class S1BuggyRNNCell(RNNCell):
-    """The post's RNN cell as written: it returns the read-out y_t as the new state.
+    """The post's RNN cell as written: it returns the read-out y_t as state.
 
     So the next step computes tanh(x_t W_xh + y_{t-1} W_hh + b_h): the
     recurrence is fed y, not h. Shapes still fit (W_hy is (H, H)), so
@@ -63,15 +63,29 @@ class S1BuggyLSTMCell(LSTMCell):
     # shown in: keras-custom-cells
     def _weight_rows(self, input_dim):
         if self.bug == "weight_shape":
-            return 2 * input_dim  # BUG: equals units + input_dim only when input_dim == units
+            return (
+                2 * input_dim
+            )  # BUG: equals units + input_dim only when input_dim == units
         return self.units + input_dim
 
     def build(self, input_shape):
         rows, H = self._weight_rows(input_shape[-1]), self.units
         for g in _CELL_GATES:
-            setattr(self, f"w_{g}", self.add_weight(shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"))
+            setattr(
+                self,
+                f"w_{g}",
+                self.add_weight(
+                    shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"
+                ),
+            )
         for g in _CELL_GATES:
-            setattr(self, f"b_{g}", self.add_weight(shape=(H,), initializer="zeros", name=f"b_{g}"))
+            setattr(
+                self,
+                f"b_{g}",
+                self.add_weight(
+                    shape=(H,), initializer="zeros", name=f"b_{g}"
+                ),
+            )
 
     # shown in: keras-custom-cells
     def _gate(self, hx, w, b):

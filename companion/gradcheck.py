@@ -22,7 +22,6 @@ from .grads import GRADS_FOR, Grads
 from .validate import non_negative_number, positive_number
 
 
-
 def _is_params(value) -> bool:
     return type(value) in GRADS_FOR
 
@@ -57,32 +56,42 @@ def _grads_of(x, arrays):
 def _scalar(f, value):
     out = f(value)
     if np.ndim(out) != 0 or not np.isrealobj(out):
-        raise ValueError(f"f must return a real scalar (the loss); got {type(out).__name__} of shape {np.shape(out)}")
+        raise ValueError(
+            "f must return a real scalar (the loss); got "
+            f"{type(out).__name__} of shape {np.shape(out)}"
+        )
     out = float(out)
     if not np.isfinite(out):
-        raise ValueError("f returned NaN or infinity; the loss must be finite at the point checked")
+        raise ValueError(
+            "f returned NaN or infinity; "
+            "the loss must be finite at the point checked"
+        )
     return out
 
 
 def numerical_gradient(f, x, eps=1e-6):
     """Central-difference gradient of a scalar function.
 
-    f:   callable taking an object like ``x`` and returning a real scalar, L = f(x)
-    x:   float64 ndarray of any shape, or an RNNParams / LSTMParams of float64 arrays
+    f:   callable taking an object like ``x``, returning a real scalar L
+    x:   float64 ndarray of any shape, or an RNNParams / LSTMParams of
+         float64 arrays
     eps: step size (default 1e-6)
     returns dL/dx: an array of x's shape, or for parameters the matching
     gradient container (RNNGrads, LSTMGrads). f is called 2 * (number of
     entries) times; x is not changed.
     """
     if not callable(f):
-        raise ValueError(f"f must be a callable returning the loss; got {type(f).__name__}")
+        raise ValueError(
+            f"f must be a callable returning the loss; got {type(f).__name__}"
+        )
     eps = positive_number("eps", eps)
     arrays = _arrays("x", x)
     for name, a in arrays.items():
         if a.dtype != np.float64:
             raise ValueError(
-                f"{name} must be float64 for finite differences (float32 rounding swamps the estimate); "
-                f"got {a.dtype}. Use x.astype(np.float64) or params.astype(np.float64)"
+                f"{name} must be float64 for finite differences (float32 "
+                f"rounding swamps the estimate); got {a.dtype}. Use "
+                "x.astype(np.float64) or params.astype(np.float64)"
             )
         if a.size == 0:
             raise ValueError(f"{name} must not be empty; got shape {a.shape}")
@@ -101,17 +110,21 @@ def numerical_gradient(f, x, eps=1e-6):
 
 
 def relative_error(a, b):
-    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), 0 when both are 0.
+    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||), or 0.
 
     a, b: arrays of one shape, or two gradient containers of one kind (all
-    entries together; dh / dc are not compared). Unlike an entry-by-entry ratio, this stays meaningful where a
-    true gradient entry is (nearly) zero. Returns a float in [0, 1].
+    entries together; dh / dc are not compared). Unlike an entry-by-entry
+    ratio, this stays meaningful where a true gradient entry is (nearly) zero.
+    Returns a float in [0, 1].
     """
     da, db = _arrays("a", a), _arrays("b", b)
-    if type(a) is not type(b) or [v.shape for v in da.values()] != [v.shape for v in db.values()]:
+    if type(a) is not type(b) or [v.shape for v in da.values()] != [
+        v.shape for v in db.values()
+    ]:
         raise ValueError(
             "a and b must be of the same kind and shapes; got "
-            f"{type(a).__name__} {[v.shape for v in da.values()]} and {type(b).__name__} {[v.shape for v in db.values()]}"
+            f"{type(a).__name__} {[v.shape for v in da.values()]} and "
+            f"{type(b).__name__} {[v.shape for v in db.values()]}"
         )
     va = np.concatenate([np.ravel(v).astype(np.float64) for v in da.values()])
     vb = np.concatenate([np.ravel(v).astype(np.float64) for v in db.values()])
@@ -120,17 +133,18 @@ def relative_error(a, b):
 
 
 def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
-    """Assert that ``analytic`` matches the finite-difference gradient of f at x.
+    """Assert that ``analytic`` matches the finite-difference gradient.
 
-    name: what is checked, for the message; f, x, eps: as in ``numerical_gradient``;
-    analytic: the gradient to test, same kind and shapes as x; tol: the largest
-    relative error accepted. atol (default 0, off): also accept when the whole
-    difference ||analytic - numeric|| is below atol. Central differences carry an
-    absolute rounding error of about 1e-16 |f| / eps, so a gradient that is itself
-    tiny (a saturated unit, a long product of small factors) cannot reach a small
-    *relative* error; random tests pass a small atol for that case.
-    Returns a printable line that does not vary by machine,
-    "name: relative error < 1e-07"; raises AssertionError with the error otherwise.
+    name: what is checked, for the message; f, x, eps: as in
+    ``numerical_gradient``; analytic: the gradient to test, same kind and
+    shapes as x; tol: the largest relative error accepted. atol (default 0,
+    off): also accept when the whole difference ||analytic - numeric|| is below
+    atol. Central differences carry an absolute rounding error of about 1e-16
+    |f| / eps, so a gradient that is itself tiny (a saturated unit, a long
+    product of small factors) cannot reach a small *relative* error; random
+    tests pass a small atol for that case. Returns a printable line that does
+    not vary by machine, "name: relative error < 1e-07"; raises AssertionError
+    with the error otherwise.
     """
     tol = positive_number("tol", tol)
     atol = non_negative_number("atol", atol)
@@ -138,54 +152,78 @@ def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
     err = relative_error(analytic, numeric)
     if not err < tol:
         a, b = _arrays("analytic", analytic), _arrays("numeric", numeric)
-        gap = float(np.sqrt(sum(np.sum((u - v) ** 2) for u, v in zip(a.values(), b.values()))))
+        gap = float(
+            np.sqrt(
+                sum(
+                    np.sum((u - v) ** 2)
+                    for u, v in zip(a.values(), b.values())
+                )
+            )
+        )
         if not gap < atol:
             raise AssertionError(
-                f"{name}: relative error {err:.3e} is not below {tol:.0e} (absolute difference {gap:.3e})"
+                f"{name}: relative error {err:.3e} is not below {tol:.0e} "
+                f"(absolute difference {gap:.3e})"
             )
     return f"{name}: relative error < {tol:.0e}"
 
 
 def grad_norm(grads):
-    """The global L2 norm of a set of gradients: sqrt(sum of every entry squared).
+    """The global L2 norm of gradients: sqrt(sum of every entry squared).
 
     grads: an ndarray, a gradient container (RNNGrads, LSTMGrads; its
     parameter gradients, not dh / dc), or a list/tuple of ndarrays.
     NaN or infinite entries give a NaN or infinite norm.
     """
-    arrays = list(grads) if isinstance(grads, (list, tuple)) else list(_arrays("grads", grads).values())
+    arrays = (
+        list(grads)
+        if isinstance(grads, (list, tuple))
+        else list(_arrays("grads", grads).values())
+    )
     if not arrays:
-        raise ValueError("grads must hold at least one array; got an empty sequence")
+        raise ValueError(
+            "grads must hold at least one array; got an empty sequence"
+        )
     total = 0.0
     for k, a in enumerate(arrays):
         a = np.asarray(a)
         if not np.issubdtype(a.dtype, np.floating):
-            raise ValueError(f"grads[{k}] must hold floating-point numbers; got dtype {a.dtype}")
+            raise ValueError(
+                f"grads[{k}] must hold floating-point numbers; "
+                f"got dtype {a.dtype}"
+            )
         total += float(np.sum(a.astype(np.float64) ** 2))
     return float(np.sqrt(total))
 
 
 def clip_grad_norm(grads, max_norm, eps=1e-6):
-    """Scale all gradients together so that their global norm is at most ``max_norm``.
+    """Scale all gradients together to a global norm of at most ``max_norm``.
 
-    g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every entry
-    of every array (``grad_norm``); the same rule as torch.nn.utils.clip_grad_norm_.
-    The direction of the gradient is kept; only its length shrinks.
-    grads: an ndarray, a gradient container (RNNGrads, LSTMGrads), or a
-    list/tuple of ndarrays
-    max_norm: positive number
-    returns (clipped, norm): clipped of the same kind, shapes and dtypes as
-    grads (new arrays, without dh / dc; the input is not changed), norm the
-    global norm before clipping.
+    g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every
+    entry of every array (``grad_norm``); the same rule as
+    torch.nn.utils.clip_grad_norm_. The direction of the gradient is kept; only
+    its length shrinks. grads: an ndarray, a gradient container (RNNGrads,
+    LSTMGrads), or a list/tuple of ndarrays max_norm: positive number returns
+    (clipped, norm): clipped of the same kind, shapes and dtypes as grads (new
+    arrays, without dh / dc; the input is not changed), norm the global norm
+    before clipping.
     """
     max_norm = positive_number("max_norm", max_norm)
     eps = positive_number("eps", eps)
     norm = grad_norm(grads)
     if not np.isfinite(norm):
-        raise ValueError("grads contain NaN or infinite values; clipping cannot repair them")
+        raise ValueError(
+            "grads contain NaN or infinite values; clipping cannot repair them"
+        )
     scale = min(1.0, max_norm / (norm + eps))
     if isinstance(grads, (list, tuple)):
-        clipped = [np.asarray(a) * np.asarray(scale, dtype=np.asarray(a).dtype) for a in grads]
+        clipped = [
+            np.asarray(a) * np.asarray(scale, dtype=np.asarray(a).dtype)
+            for a in grads
+        ]
         return type(grads)(clipped), norm
-    arrays = {k: a * np.asarray(scale, dtype=a.dtype) for k, a in _arrays("grads", grads).items()}
+    arrays = {
+        k: a * np.asarray(scale, dtype=a.dtype)
+        for k, a in _arrays("grads", grads).items()
+    }
     return _rebuild(grads, arrays), norm

@@ -6,8 +6,8 @@ it accepts NaN and infinite values, so an exploding float32 gradient can be
 shown instead of refused. After a sequence backward it also carries the
 gradient that reached every hidden state (``dh``, and ``dc`` for the LSTM).
 
-    RNNGrads:  dW_xh (D, H), dW_hh (H, H), db_h (H,);           dh (N, T, H)
-    LSTMGrads: dW_x (D, 4H), dW_h (H, 4H), db (4H,);            dh, dc (N, T, H)
+    RNNGrads:  dW_xh (D, H), dW_hh (H, H), db_h (H,);       dh (N, T, H)
+    LSTMGrads: dW_x (D, 4H), dW_h (H, 4H), db (4H,);        dh, dc (N, T, H)
 
 A new cell adds a subclass: its ``PARAMS`` class and the symbolic
 ``SHAPES`` of its fields ("4H" means 4 times H, checked).
@@ -77,7 +77,7 @@ class Grads:
 
     @classmethod
     def param_names(cls) -> tuple:
-        """The names of the parameter gradients, e.g. ('dW_xh', 'dW_hh', 'db_h')."""
+        """The parameter gradients' names, e.g. ('dW_xh', 'dW_hh', 'db_h')."""
         return tuple(f.name for f in fields(cls) if f.name not in cls.STEPS)
 
     def as_dict(self) -> dict:

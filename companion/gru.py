@@ -18,6 +18,7 @@ recurrent product has its own bias b_hg inside the reset gate's reach, which
 cannot be folded into b: it is the one extra bias the variant needs. The
 variant travels with the parameters: ``GRUParams.b_hg is None`` means "before".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ class GRUParams:
     def __post_init__(self):
         W_x = as_float_array("W_x", self.W_x, ("D", "3H"))
         if W_x.shape[1] % 3:
-            raise ValueError(f"W_x must have shape (D, 3H) with 3H divisible by 3; got {W_x.shape}")
+            raise ValueError(
+                f"W_x must have shape (D, 3H) with 3H divisible by 3; got {W_x.shape}"
+            )
         H = W_x.shape[1] // 3
         W_h = as_float_array("W_h", self.W_h, (("H", H), ("3H", 3 * H)))
         b = as_float_array("b", self.b, (("3H", 3 * H),))
@@ -60,7 +63,9 @@ class GRUParams:
         object.__setattr__(self, "W_h", W_h)
         object.__setattr__(self, "b", b)
         if self.b_hg is not None:
-            object.__setattr__(self, "b_hg", as_float_array("b_hg", self.b_hg, (("H", H),)))
+            object.__setattr__(
+                self, "b_hg", as_float_array("b_hg", self.b_hg, (("H", H),))
+            )
 
     @property
     def D(self) -> int:
@@ -78,14 +83,20 @@ class GRUParams:
         return self.b_hg is not None
 
     @classmethod
-    def random(cls, D, H, rng, reset_after=True, scale=None, dtype=np.float64) -> "GRUParams":
+    def random(
+        cls, D, H, rng, reset_after=True, scale=None, dtype=np.float64
+    ) -> "GRUParams":
         """Seeded random parameters, uniform in [-scale, scale] (default 1/sqrt(H),
         PyTorch's initialisation). reset_after (default True, the frameworks'
         default) decides whether b_hg is drawn or None."""
         D, H = positive_int("D", D), positive_int("H", H)
         rng = validate.rng(rng)
         reset_after = validate.boolean("reset_after", reset_after)
-        s = 1.0 / np.sqrt(H) if scale is None else validate.positive_number("scale", scale)
+        s = (
+            1.0 / np.sqrt(H)
+            if scale is None
+            else validate.positive_number("scale", scale)
+        )
 
         def draw(*shape):
             return rng.uniform(-s, s, size=shape).astype(dtype)
@@ -95,7 +106,9 @@ class GRUParams:
 
     def astype(self, dtype) -> "GRUParams":
         """The same parameters (and variant) cast to ``dtype``."""
-        return GRUParams(*(np.asarray(a, dtype=dtype) for a in self.as_dict().values()))
+        return GRUParams(
+            *(np.asarray(a, dtype=dtype) for a in self.as_dict().values())
+        )
 
     def gate(self, name: str):
         """One block's slice ``(W_x[:, k], W_h[:, k], b[k])`` for name in 'r', 'z', 'g'."""
@@ -145,7 +158,11 @@ class GRUGrads(Grads):
         for name, spec in specs.items():
             value = getattr(self, name)
             if value is not None or name not in ("db_hg", "dh"):
-                object.__setattr__(self, name, as_float_array(f"dL/{name}", value, spec, finite=False))
+                object.__setattr__(
+                    self,
+                    name,
+                    as_float_array(f"dL/{name}", value, spec, finite=False),
+                )
 
     def as_dict(self) -> dict:
         """{name: array} of the parameter gradients: dW_x, dW_h, db (and db_hg if set)."""
@@ -181,7 +198,11 @@ def _gru_step_math(x_t, h_prev, W_x, W_h, b, b_hg):
 def _gru_step_backward_math(dh_t, x_t, h_prev, gates, m, W_x, W_h, b_hg):
     """Backward of ``_gru_step_math``: returns dx_t, dh_prev, (dW_x, dW_h, db, db_hg)."""
     H = h_prev.shape[1]
-    r, z, g = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]  # each (N, H)
+    r, z, g = (
+        gates[:, :H],
+        gates[:, H : 2 * H],
+        gates[:, 2 * H :],
+    )  # each (N, H)
     dz = dh_t * (h_prev - g)
     da_g = dh_t * (1 - z) * (1 - g**2)  # through g = tanh(.)
     dh_prev = dh_t * z
@@ -194,7 +215,9 @@ def _gru_step_backward_math(dh_t, x_t, h_prev, gates, m, W_x, W_h, b_hg):
         dm = da_g * r  # m = h_prev W_hg + b_hg
         dr, dh_prev = da_g * m, dh_prev + dm @ W_hg.T
         dW_hg, db_hg = h_prev.T @ dm, dm.sum(axis=0)
-    da_rz = np.concatenate([dr * r * (1 - r), dz * z * (1 - z)], axis=1)  # (N, 2H)
+    da_rz = np.concatenate(
+        [dr * r * (1 - r), dz * z * (1 - z)], axis=1
+    )  # (N, 2H)
     da = np.concatenate([da_rz, da_g], axis=1)  # (N, 3H)
     dh_prev = dh_prev + da_rz @ W_h[:, : 2 * H].T
     dW_h = np.concatenate([h_prev.T @ da_rz, dW_hg], axis=1)  # (H, 3H)
@@ -209,7 +232,9 @@ def _gru_sequence(x, h0, W_x, W_h, b, b_hg):
     gates = np.empty((N, T, 3 * H), x.dtype)
     h = h0
     for t in range(T):
-        h, gates[:, t], ms[:, t] = _gru_step_math(x[:, t], h, W_x, W_h, b, b_hg)
+        h, gates[:, t], ms[:, t] = _gru_step_math(
+            x[:, t], h, W_x, W_h, b, b_hg
+        )
         hs[:, t] = h
     return hs, gates, ms
 
@@ -259,7 +284,9 @@ def gru_step(x_t, h_prev, params: GRUParams):
     """
     p = _check_params(params)
     x_t = as_float_array("x_t", x_t, ("N", ("D", p.D)))
-    h_prev = as_float_array("h_prev", h_prev, (("N", x_t.shape[0]), ("H", p.H)), dtype=x_t.dtype)
+    h_prev = as_float_array(
+        "h_prev", h_prev, (("N", x_t.shape[0]), ("H", p.H)), dtype=x_t.dtype
+    )
     p = p.astype(x_t.dtype)
     h_t, gates, m = _gru_step_math(x_t, h_prev, p.W_x, p.W_h, p.b, p.b_hg)
     return h_t, GRUStepCache(x_t, h_prev, gates, m, p)
@@ -276,7 +303,11 @@ def gru_forward(x, params: GRUParams, h0=None):
     x = as_float_array("x", x, ("N", "T", ("D", p.D)))
     N, T, _ = x.shape
     dtype, H = x.dtype, p.H
-    h0 = np.zeros((N, H), dtype) if h0 is None else as_float_array("h0", h0, (("N", N), ("H", H)), dtype=dtype)
+    h0 = (
+        np.zeros((N, H), dtype)
+        if h0 is None
+        else as_float_array("h0", h0, (("N", N), ("H", H)), dtype=dtype)
+    )
     p = p.astype(dtype)
     hs, gates, ms = _gru_sequence(x, h0, p.W_x, p.W_h, p.b, p.b_hg)
     return hs, hs[:, -1].copy(), GRUCache(x, h0, hs, gates, ms, p)
@@ -290,8 +321,12 @@ def gru_step_backward(dh_t, cache: GRUStepCache):
     (dW_x (D, 3H), dW_h (H, 3H), db (3H,), db_hg (H,) or None; dh None)
     """
     x_t, h_prev, gates, m, p = _check_cache(cache, GRUStepCache, "gru_step")
-    dh_t = as_float_array("dh_t", dh_t, (("N", h_prev.shape[0]), ("H", p.H)), dtype=h_prev.dtype)
-    dx_t, dh_prev, grads = _gru_step_backward_math(dh_t, x_t, h_prev, gates, m, p.W_x, p.W_h, p.b_hg)
+    dh_t = as_float_array(
+        "dh_t", dh_t, (("N", h_prev.shape[0]), ("H", p.H)), dtype=h_prev.dtype
+    )
+    dx_t, dh_prev, grads = _gru_step_backward_math(
+        dh_t, x_t, h_prev, gates, m, p.W_x, p.W_h, p.b_hg
+    )
     return dx_t, dh_prev, GRUGrads(*grads)
 
 
@@ -306,18 +341,27 @@ def gru_backward(dhs, cache: GRUCache, dh_T=None):
     x, h0, hs, gates, ms, p = _check_cache(cache, GRUCache, "gru_forward")
     N, T, H = hs.shape
     dtype = hs.dtype
-    dhs = as_float_array("dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=dtype)
-    dh = np.zeros((N, H), dtype) if dh_T is None else as_float_array("dh_T", dh_T, (("N", N), ("H", H)), dtype=dtype)
+    dhs = as_float_array(
+        "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=dtype
+    )
+    dh = (
+        np.zeros((N, H), dtype)
+        if dh_T is None
+        else as_float_array("dh_T", dh_T, (("N", N), ("H", H)), dtype=dtype)
+    )
     dx, dh_total = np.empty_like(x), np.empty_like(hs)  # (N, T, D), (N, T, H)
     totals = [np.zeros_like(p.W_x), np.zeros_like(p.W_h), np.zeros_like(p.b)]
     totals.append(None if p.b_hg is None else np.zeros_like(p.b_hg))
     for t in reversed(range(T)):
-        dh = dhs[:, t] + dh  # the loss's own gradient at step t + what step t+1 sends back
+        dh = (
+            dhs[:, t] + dh
+        )  # the loss's own gradient at step t + what step t+1 sends back
         dh_total[:, t] = dh
         h_prev = hs[:, t - 1] if t > 0 else h0
-        dx[:, t], dh, step = _gru_step_backward_math(dh, x[:, t], h_prev, gates[:, t], ms[:, t], p.W_x, p.W_h, p.b_hg)
+        dx[:, t], dh, step = _gru_step_backward_math(
+            dh, x[:, t], h_prev, gates[:, t], ms[:, t], p.W_x, p.W_h, p.b_hg
+        )
         for total, g in zip(totals, step):
             if total is not None:
                 total += g
     return dx, dh, GRUGrads(*totals, dh=dh_total)
-

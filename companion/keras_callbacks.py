@@ -1,7 +1,8 @@
-"""A Keras callback that records a layer's weights before training and after every epoch.
+"""A Keras callback recording a layer's weights before training and each epoch.
 
 This module imports Keras; ``import companion`` does not.
 """
+
 from __future__ import annotations
 
 import keras
@@ -9,19 +10,23 @@ import numpy as np
 
 
 class WeightHistory(keras.callbacks.Callback):
-    """Copies of one layer's weights: at the start of ``fit`` and after each epoch.
+    """Copies of a layer's weights: at the start of ``fit``, after each epoch.
 
     layer: the layer object, or its name in the model being trained.
     After ``fit(..., callbacks=[wh])``:
-      wh.names            the weights' names, e.g. ['kernel', 'recurrent_kernel', 'bias']
-      wh.snapshots        list of E + 1 lists of arrays (epoch 0 = before training)
+      wh.names       the weights' names, e.g. ['kernel', 'recurrent_kernel',
+                     'bias']
+      wh.snapshots   list of E + 1 lists of arrays (epoch 0 = before training)
       wh.stack(name)      one weight over time, shape (E + 1, *weight.shape)
     """
 
     def __init__(self, layer):
         super().__init__()
         if not isinstance(layer, (str, keras.layers.Layer)):
-            raise ValueError(f"layer must be a Keras layer or a layer name; got {type(layer).__name__}")
+            raise ValueError(
+                "layer must be a Keras layer or a layer name; "
+                f"got {type(layer).__name__}"
+            )
         self._layer_ref = layer
         self.names = []
         self.snapshots = []
@@ -32,7 +37,10 @@ class WeightHistory(keras.callbacks.Callback):
                 return self.model.get_layer(self._layer_ref)
             except ValueError:
                 names = [layer.name for layer in self.model.layers]
-                raise ValueError(f"layer {self._layer_ref!r} is not in the model; its layers are {names}") from None
+                raise ValueError(
+                    f"layer {self._layer_ref!r} is not in the model; "
+                    f"its layers are {names}"
+                ) from None
         return self._layer_ref
 
     def _record(self):
@@ -50,7 +58,10 @@ class WeightHistory(keras.callbacks.Callback):
     def stack(self, name):
         """The weight ``name`` at every snapshot: (E + 1, *shape)."""
         if not self.snapshots:
-            raise ValueError("no weights recorded yet: pass this callback to model.fit(..., callbacks=[...])")
+            raise ValueError(
+                "no weights recorded yet: pass this callback to "
+                "model.fit(..., callbacks=[...])"
+            )
         if name not in self.names:
             raise ValueError(f"name must be one of {self.names}; got {name!r}")
         k = self.names.index(name)

@@ -15,6 +15,7 @@ Correct cells (the book's row-vector convention):
 
 The post's versions with its bugs live in ``companion.errata``.
 """
+
 from __future__ import annotations
 
 import keras
@@ -25,7 +26,12 @@ from .gru import GRUParams
 from .params import GATES, LSTMParams, RNNParams
 from .validate import boolean, instance_of, positive_int
 
-_CELL_GATES = ("f", "i", "c", "o")  # the post's order; its 'c' is the book's candidate g
+_CELL_GATES = (
+    "f",
+    "i",
+    "c",
+    "o",
+)  # the post's order; its 'c' is the book's candidate g
 
 
 def _uniform(units):
@@ -50,17 +56,31 @@ class RNNCell(keras.layers.Layer):
 
     def build(self, input_shape):
         D, H = input_shape[-1], self.units
-        self.W_xh = self.add_weight(shape=(D, H), initializer=_uniform(H), name="W_xh")
-        self.W_hh = self.add_weight(shape=(H, H), initializer=_uniform(H), name="W_hh")
+        self.W_xh = self.add_weight(
+            shape=(D, H), initializer=_uniform(H), name="W_xh"
+        )
+        self.W_hh = self.add_weight(
+            shape=(H, H), initializer=_uniform(H), name="W_hh"
+        )
         self.b_h = self.add_weight(shape=(H,), initializer="zeros", name="b_h")
         if self.readout:
-            self.W_hy = self.add_weight(shape=(H, H), initializer=_uniform(H), name="W_hy")
-            self.b_y = self.add_weight(shape=(H,), initializer="zeros", name="b_y")
+            self.W_hy = self.add_weight(
+                shape=(H, H), initializer=_uniform(H), name="W_hy"
+            )
+            self.b_y = self.add_weight(
+                shape=(H,), initializer="zeros", name="b_y"
+            )
 
     # shown in: keras-custom-cells
     def _step(self, x_t, h_prev):
-        h = ops.tanh(ops.matmul(x_t, self.W_xh) + ops.matmul(h_prev, self.W_hh) + self.b_h)  # (N, H)
-        y = ops.matmul(h, self.W_hy) + self.b_y if self.readout else h  # (N, H)
+        h = ops.tanh(
+            ops.matmul(x_t, self.W_xh)
+            + ops.matmul(h_prev, self.W_hh)
+            + self.b_h
+        )  # (N, H)
+        y = (
+            ops.matmul(h, self.W_hy) + self.b_y if self.readout else h
+        )  # (N, H)
         return h, y
 
     # shown in: keras-custom-cells
@@ -74,11 +94,15 @@ class RNNCell(keras.layers.Layer):
         instance_of("params", params, RNNParams)
         if not self.built or self.W_xh.shape != params.W_xh.shape:
             got = tuple(self.W_xh.shape) if self.built else "an unbuilt cell"
-            raise ValueError(f"params have W_xh of shape {params.W_xh.shape}; the cell has {got} (build it first)")
+            raise ValueError(
+                f"params have W_xh of shape {params.W_xh.shape}; the cell has {got} (build it first)"
+            )
         values = [params.W_xh, params.W_hh, params.b_h]
         if self.readout:
             if W_hy is None or b_y is None:
-                raise ValueError("a cell with readout=True also needs W_hy (H, H) and b_y (H,)")
+                raise ValueError(
+                    "a cell with readout=True also needs W_hy (H, H) and b_y (H,)"
+                )
             values += [W_hy, b_y]
         self.set_weights([np.asarray(v, dtype="float32") for v in values])
         return self
@@ -99,17 +123,34 @@ class LSTMCell(keras.layers.Layer):
         self.output_size = self.units
 
     def build(self, input_shape):
-        rows, H = self.units + input_shape[-1], self.units  # rows: the length of [h_prev, x_t]
+        rows, H = (
+            self.units + input_shape[-1],
+            self.units,
+        )  # rows: the length of [h_prev, x_t]
         for g in _CELL_GATES:
-            setattr(self, f"w_{g}", self.add_weight(shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"))
+            setattr(
+                self,
+                f"w_{g}",
+                self.add_weight(
+                    shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"
+                ),
+            )
         for g in _CELL_GATES:
-            setattr(self, f"b_{g}", self.add_weight(shape=(H,), initializer="zeros", name=f"b_{g}"))
+            setattr(
+                self,
+                f"b_{g}",
+                self.add_weight(
+                    shape=(H,), initializer="zeros", name=f"b_{g}"
+                ),
+            )
 
     # shown in: keras-custom-cells
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states  # two states: [h, c]
         hx = ops.concatenate([h_prev, inputs], axis=-1)  # (N, H + D)
-        f = ops.sigmoid(ops.matmul(hx, self.w_f) + self.b_f)  # (N, H + D) @ (H + D, H)
+        f = ops.sigmoid(
+            ops.matmul(hx, self.w_f) + self.b_f
+        )  # (N, H + D) @ (H + D, H)
         i = ops.sigmoid(ops.matmul(hx, self.w_i) + self.b_i)
         c_tilde = ops.tanh(ops.matmul(hx, self.w_c) + self.b_c)
         c = f * c_prev + i * c_tilde
@@ -123,7 +164,10 @@ class LSTMCell(keras.layers.Layer):
         w_f = [W_h^(f); W_x^(f)] stacked row-wise, (H + D, H); likewise i, c (= g), o.
         """
         instance_of("params", params, LSTMParams)
-        if not self.built or tuple(self.w_f.shape) != (params.H + params.D, params.H):
+        if not self.built or tuple(self.w_f.shape) != (
+            params.H + params.D,
+            params.H,
+        ):
             got = tuple(self.w_f.shape) if self.built else "an unbuilt cell"
             raise ValueError(
                 f"params need gate weights of shape (H + D, H) = ({params.H + params.D}, {params.H}); "
@@ -132,9 +176,13 @@ class LSTMCell(keras.layers.Layer):
         mats, biases = [], []
         for g in _CELL_GATES:
             W_x, W_h, b = params.gate("g" if g == "c" else g)
-            mats.append(np.vstack([W_h, W_x]))  # rows: h part first, then x part, as in [h_prev, x_t]
+            mats.append(
+                np.vstack([W_h, W_x])
+            )  # rows: h part first, then x part, as in [h_prev, x_t]
             biases.append(b)
-        self.set_weights([np.asarray(a, dtype="float32") for a in mats + biases])
+        self.set_weights(
+            [np.asarray(a, dtype="float32") for a in mats + biases]
+        )
         return self
 
     def to_params(self) -> LSTMParams:
@@ -143,8 +191,17 @@ class LSTMCell(keras.layers.Layer):
         blocks = {}
         for g in _CELL_GATES:
             w = np.asarray(getattr(self, f"w_{g}").numpy())
-            blocks["g" if g == "c" else g] = (w[H:], w[:H], np.asarray(getattr(self, f"b_{g}").numpy()))
-        return LSTMParams(*(np.concatenate([blocks[k][j] for k in GATES], axis=-1) for j in range(3)))
+            blocks["g" if g == "c" else g] = (
+                w[H:],
+                w[:H],
+                np.asarray(getattr(self, f"b_{g}").numpy()),
+            )
+        return LSTMParams(
+            *(
+                np.concatenate([blocks[k][j] for k in GATES], axis=-1)
+                for j in range(3)
+            )
+        )
 
 
 class GRUCell(keras.layers.Layer):
@@ -166,22 +223,32 @@ class GRUCell(keras.layers.Layer):
 
     def build(self, input_shape):
         D, H = input_shape[-1], self.units
-        self.W_x = self.add_weight(shape=(D, 3 * H), initializer=_uniform(H), name="W_x")
-        self.W_h = self.add_weight(shape=(H, 3 * H), initializer=_uniform(H), name="W_h")
+        self.W_x = self.add_weight(
+            shape=(D, 3 * H), initializer=_uniform(H), name="W_x"
+        )
+        self.W_h = self.add_weight(
+            shape=(H, 3 * H), initializer=_uniform(H), name="W_h"
+        )
         self.b = self.add_weight(shape=(3 * H,), initializer="zeros", name="b")
         if self.reset_after:
-            self.b_hg = self.add_weight(shape=(H,), initializer="zeros", name="b_hg")
+            self.b_hg = self.add_weight(
+                shape=(H,), initializer="zeros", name="b_hg"
+            )
 
     # shown in: gru
     def call(self, inputs, states, training=False):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
         H = self.units
         a = ops.matmul(inputs, self.W_x) + self.b  # (N, 3H), blocks r, z, g
-        rz = ops.sigmoid(a[:, : 2 * H] + ops.matmul(h_prev, self.W_h[:, : 2 * H]))
+        rz = ops.sigmoid(
+            a[:, : 2 * H] + ops.matmul(h_prev, self.W_h[:, : 2 * H])
+        )
         r, z = rz[:, :H], rz[:, H:]  # (N, H) each
         W_hg = self.W_h[:, 2 * H :]  # (H, H)
         if self.reset_after:
-            g = ops.tanh(a[:, 2 * H :] + r * (ops.matmul(h_prev, W_hg) + self.b_hg))
+            g = ops.tanh(
+                a[:, 2 * H :] + r * (ops.matmul(h_prev, W_hg) + self.b_hg)
+            )
         else:
             g = ops.tanh(a[:, 2 * H :] + ops.matmul(r * h_prev, W_hg))
         h = z * h_prev + (1 - z) * g
@@ -201,8 +268,15 @@ class GRUCell(keras.layers.Layer):
                 f"params have W_x of shape {params.W_x.shape}; the cell has {got} "
                 f"(build it with units={params.H} on {params.D} features)"
             )
-        values = list(params.as_dict().values())  # W_x, W_h, b[, b_hg]: the cell's weight order
-        self.set_weights([np.asarray(v, dtype=w.dtype) for v, w in zip(values, self.weights)])
+        values = list(
+            params.as_dict().values()
+        )  # W_x, W_h, b[, b_hg]: the cell's weight order
+        self.set_weights(
+            [
+                np.asarray(v, dtype=w.dtype)
+                for v, w in zip(values, self.weights)
+            ]
+        )
         return self
 
     def to_params(self) -> GRUParams:

@@ -119,7 +119,9 @@ def _lstm_sequence(x, h0, c0, W_x, W_h, b):
 #   dW_x = x_t^T dz,  dW_h = h_prev^T dz,  db = sum_n dz
 
 
-def _lstm_step_backward_math(dh_t, dc_t, x_t, h_prev, c_prev, gates, c_t, W_x, W_h):
+def _lstm_step_backward_math(
+    dh_t, dc_t, x_t, h_prev, c_prev, gates, c_t, W_x, W_h
+):
     """(dx_t, dh_prev, dc_prev, dW_x, dW_h, db, dc) of one step.
 
     dc (N, H) is the total gradient on c_t (both paths).
@@ -152,8 +154,18 @@ def _lstm_backward_math(dhs, dh, dc, x, h0, c0, hs, cs, gates, W_x, W_h):
         dh = dhs[:, t] + dh  # the loss's own gradient at t + what t+1 sends
         dh_total[:, t] = dh
         h_prev, c_prev = (hs[:, t - 1], cs[:, t - 1]) if t > 0 else (h0, c0)
-        dx[:, t], dh, dc, gx, gh, gb, dc_total[:, t] = _lstm_step_backward_math(
-            dh, dc, x[:, t], h_prev, c_prev, gates[:, t], cs[:, t], W_x, W_h
+        dx[:, t], dh, dc, gx, gh, gb, dc_total[:, t] = (
+            _lstm_step_backward_math(
+                dh,
+                dc,
+                x[:, t],
+                h_prev,
+                c_prev,
+                gates[:, t],
+                cs[:, t],
+                W_x,
+                W_h,
+            )
         )
         dW_x += gx
         dW_h += gh
@@ -226,7 +238,9 @@ def lstm_step_backward(dh_t, dc_t, cache: LSTMStepCache):
     (N, H); grads an LSTMGrads with dL/dW_x (D, 4H), dL/dW_h (H, 4H),
     dL/db (4H,).
     """
-    x_t, h_prev, c_prev, gates, c_t, p = _cache(cache, LSTMStepCache, "lstm_step")
+    x_t, h_prev, c_prev, gates, c_t, p = _cache(
+        cache, LSTMStepCache, "lstm_step"
+    )
     N, dtype = c_t.shape[0], c_t.dtype
     dh_t = as_float_array("dh_t", dh_t, (("N", N), ("H", p.H)), dtype=dtype)
     dc_t = _state("dc_t", dc_t, N, p.H, dtype)
@@ -250,7 +264,9 @@ def lstm_backward(dhs, cache: LSTMCache, dh_T=None, dc_T=None):
     """
     x, h0, c0, hs, cs, gates, p = _cache(cache, LSTMCache, "lstm_forward")
     N, T, H = hs.shape
-    dhs = as_float_array("dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype)
+    dhs = as_float_array(
+        "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype
+    )
     dh = _state("dh_T", dh_T, N, H, hs.dtype)
     dc = _state("dc_T", dc_T, N, H, hs.dtype)
     dx, dh0, dc0, dW_x, dW_h, db, dh_total, dc_total = _lstm_backward_math(

@@ -13,6 +13,7 @@ inputs. Guessing scores 1/C.
 ``train_recall`` and ``recall_accuracy`` import torch when called; importing this
 module does not.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,14 +32,20 @@ def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
     n_classes: C (>= 2); noise: standard deviation of the distractors.
     returns (X, y): X (n, k + 1, C + 1) in ``dtype``, y (n,) int64 classes in 0..C-1.
     """
-    n, k, C = positive_int("n", n), positive_int("k", k), positive_int("n_classes", n_classes)
+    n, k, C = (
+        positive_int("n", n),
+        positive_int("k", k),
+        positive_int("n_classes", n_classes),
+    )
     if C < 2:
         raise ValueError(f"n_classes must be at least 2; got {C}")
     noise = positive_number("noise", noise)
     rng = validate.rng(rng)
     y = rng.integers(0, C, size=n)
     X = np.zeros((n, k + 1, C + 1), dtype=dtype)
-    X[:, 1:, :C] = noise * rng.standard_normal((n, k, C))  # distractors on the class features
+    X[:, 1:, :C] = noise * rng.standard_normal(
+        (n, k, C)
+    )  # distractors on the class features
     X[np.arange(n), 0, y] = 1.0  # step 0: one-hot class
     X[:, 0, C] = 1.0  # step 0: marker
     return X, y.astype(np.int64)
@@ -48,7 +55,9 @@ def _check_data(X, y):
     X = validate.as_float_array("X", X, ("N", "T", "D"))
     y = np.asarray(y)
     if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be an int array of shape (N={X.shape[0]},); got {y.dtype} {y.shape}")
+        raise ValueError(
+            f"y must be an int array of shape (N={X.shape[0]},); got {y.dtype} {y.shape}"
+        )
     return X, y
 
 
@@ -64,9 +73,18 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
     from torch import nn
 
     cell = one_of("cell", cell, tuple(CELLS))
-    D, H, C = (positive_int(n, v) for n, v in (("input_size", input_size), ("hidden_size", hidden_size), ("n_classes", n_classes)))
+    D, H, C = (
+        positive_int(n, v)
+        for n, v in (
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("n_classes", n_classes),
+        )
+    )
     if forget_bias is not None and cell != "lstm":
-        raise ValueError(f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate")
+        raise ValueError(
+            f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate"
+        )
 
     class RecallModel(nn.Module):
         def __init__(self):
@@ -81,12 +99,24 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
     model = RecallModel()
     if forget_bias is not None:
         with torch.no_grad():
-            model.rnn.bias_ih_l0[H : 2 * H] = float(forget_bias)  # gate order i, f, g, o
+            model.rnn.bias_ih_l0[H : 2 * H] = float(
+                forget_bias
+            )  # gate order i, f, g, o
             model.rnn.bias_hh_l0[H : 2 * H] = 0.0
     return model
 
 
-def train_recall(cell, X, y, hidden_size=16, steps=300, batch_size=32, lr=0.01, forget_bias=None, seed=0):
+def train_recall(
+    cell,
+    X,
+    y,
+    hidden_size=16,
+    steps=300,
+    batch_size=32,
+    lr=0.01,
+    forget_bias=None,
+    seed=0,
+):
     """Train a recall_model on (X, y) with Adam and cross-entropy, in float64, deterministically.
 
     X: (N, T, D) float; y: (N,) int classes in 0..C-1 (C = y.max() + 1, at least 2).
@@ -99,12 +129,17 @@ def train_recall(cell, X, y, hidden_size=16, steps=300, batch_size=32, lr=0.01, 
     from torch import nn
 
     X, y = _check_data(X, y)
-    steps, batch_size = positive_int("steps", steps), positive_int("batch_size", batch_size)
+    steps, batch_size = (
+        positive_int("steps", steps),
+        positive_int("batch_size", batch_size),
+    )
     lr = positive_number("lr", lr)
     seed = validate.seed(seed)
     C = max(int(y.max()) + 1, 2)
     torch.manual_seed(int(seed))
-    model = recall_model(cell, X.shape[2], hidden_size, C, forget_bias).double()
+    model = recall_model(
+        cell, X.shape[2], hidden_size, C, forget_bias
+    ).double()
     X_t, y_t = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(y)
     generator = torch.Generator().manual_seed(int(seed))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)

@@ -1,9 +1,11 @@
-"""One-call set-up for every chapter: seeds, print precision, quiet TensorFlow, fixed widths.
+"""One-call set-up for every chapter: seeds, precision, quiet TF, fixed widths.
 
-The first code cell of each notebook is ``rng = companion.setup_notebook(...)``.
+The first code cell of each notebook is
+``rng = companion.setup_notebook(...)``.
 ``seed_everything`` is called again right before a model is built, because
 Keras and PyTorch draw initial weights when a layer is created.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +19,8 @@ from . import validate
 
 FRAMEWORKS = ("tensorflow", "torch")
 
-# Must be set before TensorFlow is imported: level 3 hides C++ info/warning lines,
+# Must be set before TensorFlow is imported: level 3 hides C++ info/warning
+# lines,
 # and oneDNN off removes both a per-machine log line and a source of run-to-run
 # numerical differences.
 _TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -28,7 +31,7 @@ _TERMINAL_ENV = {"COLUMNS": "80", "LINES": "24"}
 
 
 def quiet_tensorflow():
-    """Set TensorFlow's logging environment (call before ``import tensorflow``)."""
+    """Set TensorFlow's logging environment (before ``import tensorflow``)."""
     os.environ.update(_TF_ENV)
 
 
@@ -58,7 +61,7 @@ def seed_everything(seed=0):
 
 
 def setup_notebook(seed=0, frameworks=(), torch_threads=None):
-    """Prepare a chapter's kernel and return a seeded ``numpy.random.Generator``.
+    """Prepare a chapter's kernel; return a seeded ``numpy.random.Generator``.
 
     seed: int; frameworks: names from ("tensorflow", "torch") to import and
     seed now (TensorFlow is made quiet and deterministic first).

@@ -4,6 +4,7 @@ Row vectors, batch first: a step computes ``x_t @ W_x + h_prev @ W_h + b``.
 The LSTM packs its four gates side by side in the order i, f, g, o, the
 order Keras and PyTorch both use.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ def _uniform(rng, shape, scale, dtype):
 
 @dataclass(frozen=True, eq=False)
 class RNNParams:
-    """Weights of a vanilla (Elman) RNN: h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h).
+    """Weights of a vanilla (Elman) RNN.
+
+    h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
 
     W_xh: (D, H) input-to-hidden weights
     W_hh: (H, H) hidden-to-hidden weights
@@ -64,12 +67,25 @@ class RNNParams:
         """
         D, H = positive_int("D", D), positive_int("H", H)
         rng = validate.rng(rng)
-        s = 1.0 / np.sqrt(H) if scale is None else validate.positive_number("scale", scale)
-        return cls(_uniform(rng, (D, H), s, dtype), _uniform(rng, (H, H), s, dtype), _uniform(rng, (H,), s, dtype))
+        s = (
+            1.0 / np.sqrt(H)
+            if scale is None
+            else validate.positive_number("scale", scale)
+        )
+        return cls(
+            _uniform(rng, (D, H), s, dtype),
+            _uniform(rng, (H, H), s, dtype),
+            _uniform(rng, (H,), s, dtype),
+        )
 
     def astype(self, dtype) -> "RNNParams":
         """The same parameters cast to ``dtype``."""
-        return RNNParams(*(np.asarray(a, dtype=dtype) for a in (self.W_xh, self.W_hh, self.b_h)))
+        return RNNParams(
+            *(
+                np.asarray(a, dtype=dtype)
+                for a in (self.W_xh, self.W_hh, self.b_h)
+            )
+        )
 
     def as_dict(self) -> dict:
         return {"W_xh": self.W_xh, "W_hh": self.W_hh, "b_h": self.b_h}
@@ -91,7 +107,10 @@ class LSTMParams:
     def __post_init__(self):
         W_x = as_float_array("W_x", self.W_x, ("D", "4H"))
         if W_x.shape[1] % 4:
-            raise ValueError(f"W_x must have shape (D, 4H) with 4H divisible by 4; got {W_x.shape}")
+            raise ValueError(
+                "W_x must have shape (D, 4H) with 4H divisible by 4; "
+                f"got {W_x.shape}"
+            )
         H = W_x.shape[1] // 4
         W_h = as_float_array("W_h", self.W_h, (("H", H), ("4H", 4 * H)))
         b = as_float_array("b", self.b, (("4H", 4 * H),))
@@ -119,17 +138,25 @@ class LSTMParams:
         """
         D, H = positive_int("D", D), positive_int("H", H)
         rng = validate.rng(rng)
-        s = 1.0 / np.sqrt(H) if scale is None else validate.positive_number("scale", scale)
+        s = (
+            1.0 / np.sqrt(H)
+            if scale is None
+            else validate.positive_number("scale", scale)
+        )
         return cls(
-            _uniform(rng, (D, 4 * H), s, dtype), _uniform(rng, (H, 4 * H), s, dtype), _uniform(rng, (4 * H,), s, dtype)
+            _uniform(rng, (D, 4 * H), s, dtype),
+            _uniform(rng, (H, 4 * H), s, dtype),
+            _uniform(rng, (4 * H,), s, dtype),
         )
 
     def astype(self, dtype) -> "LSTMParams":
         """The same parameters cast to ``dtype``."""
-        return LSTMParams(*(np.asarray(a, dtype=dtype) for a in (self.W_x, self.W_h, self.b)))
+        return LSTMParams(
+            *(np.asarray(a, dtype=dtype) for a in (self.W_x, self.W_h, self.b))
+        )
 
     def gate(self, name: str):
-        """One gate's slice ``(W_x[:, k], W_h[:, k], b[k])`` for name in 'i', 'f', 'g', 'o'."""
+        """One gate's ``(W_x[:, k], W_h[:, k], b[k])``, name one of i f g o."""
         validate.one_of("name", name, GATES)
         H = self.H
         k = GATES.index(name)

@@ -1,4 +1,5 @@
 """Figures used across chapters. Each function draws on an Axes and returns it."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +28,14 @@ def plot_hidden_heatmap(hs, ax=None, title=None, vmin=-1.0, vmax=1.0):
     """
     hs = as_float_array("hs", hs, ("T", "H"))
     ax = _axes(ax)
-    im = ax.imshow(hs.T, aspect="auto", cmap="RdBu_r", vmin=vmin, vmax=vmax, interpolation="nearest")
+    im = ax.imshow(
+        hs.T,
+        aspect="auto",
+        cmap="RdBu_r",
+        vmin=vmin,
+        vmax=vmax,
+        interpolation="nearest",
+    )
     ax.set_xlabel("time step t")
     ax.set_ylabel("hidden unit")
     ax.set_xticks(range(hs.shape[0]))
@@ -61,29 +69,58 @@ def plot_training_curves(history, reported=None, axes=None):
     reported: optional {epoch (1-based): (loss, accuracy)}, drawn as crosses
     axes:     two Axes, or None for a new figure. Returns the two Axes.
     """
-    if not isinstance(history, dict) or not {"loss", "accuracy"} <= set(history):
-        raise ValueError("history must be a dict with the lists 'loss' and 'accuracy' (model.fit(...).history)")
-    loss = as_float_array("history['loss']", np.asarray(history["loss"], dtype=float), ("E",))
-    acc = as_float_array("history['accuracy']", np.asarray(history["accuracy"], dtype=float), (("E", loss.size),))
+    if not isinstance(history, dict) or not {"loss", "accuracy"} <= set(
+        history
+    ):
+        raise ValueError(
+            "history must be a dict with the lists 'loss' and 'accuracy' (model.fit(...).history)"
+        )
+    loss = as_float_array(
+        "history['loss']", np.asarray(history["loss"], dtype=float), ("E",)
+    )
+    acc = as_float_array(
+        "history['accuracy']",
+        np.asarray(history["accuracy"], dtype=float),
+        (("E", loss.size),),
+    )
     if axes is None:
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
     epochs = np.arange(1, loss.size + 1)
-    for ax, values, label in ((axes[0], loss, "loss"), (axes[1], acc, "accuracy")):
+    for ax, values, label in (
+        (axes[0], loss, "loss"),
+        (axes[1], acc, "accuracy"),
+    ):
         ax.plot(epochs, values, label="this book's run")
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
     if reported:
         e = sorted(reported)
-        axes[0].plot(e, [reported[k][0] for k in e], "x", markersize=9, color="C3", label="reported by the source")
-        axes[1].plot(e, [reported[k][1] for k in e], "x", markersize=9, color="C3", label="reported by the source")
+        axes[0].plot(
+            e,
+            [reported[k][0] for k in e],
+            "x",
+            markersize=9,
+            color="C3",
+            label="reported by the source",
+        )
+        axes[1].plot(
+            e,
+            [reported[k][1] for k in e],
+            "x",
+            markersize=9,
+            color="C3",
+            label="reported by the source",
+        )
     axes[1].set_ylim(0, 1.05)
     axes[0].legend(loc="upper right")
     return axes
 
 
-def plot_gate_layout(W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig=None):
+def plot_gate_layout(
+    W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig=None
+):
     """The packed input weights W_x (D, 4H) above the four per-gate matrices it is cut into.
 
     W_x:         (D, 4H), gate blocks side by side in the order of ``gate_names``
@@ -92,7 +129,9 @@ def plot_gate_layout(W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig
     """
     W_x = as_float_array("W_x", W_x, ("D", "4H"))
     if W_x.shape[1] % 4:
-        raise ValueError(f"W_x must have shape (D, 4H) with 4H divisible by 4; got {W_x.shape}")
+        raise ValueError(
+            f"W_x must have shape (D, 4H) with 4H divisible by 4; got {W_x.shape}"
+        )
     import matplotlib.pyplot as plt
 
     H = W_x.shape[1] // 4
@@ -101,26 +140,50 @@ def plot_gate_layout(W_x, gate_names=("i", "f", "g", "o"), scope_names=None, fig
     grid = fig.add_gridspec(2, 4, height_ratios=[1, 1], hspace=0.6)
     lim = float(np.abs(W_x).max())
     top = fig.add_subplot(grid[0, :])
-    top.imshow(W_x, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+    top.imshow(
+        W_x,
+        cmap="RdBu_r",
+        vmin=-lim,
+        vmax=lim,
+        aspect="auto",
+        interpolation="nearest",
+    )
     for k in range(1, 4):
         top.axvline(k * H - 0.5, color="black", linewidth=2)
     centres = [k * H + (H - 1) / 2 for k in range(4)]
-    top.set_xticks(centres, [f"{g}: columns {k * H}..{(k + 1) * H - 1}" for k, g in enumerate(gate_names)])
+    top.set_xticks(
+        centres,
+        [
+            f"{g}: columns {k * H}..{(k + 1) * H - 1}"
+            for k, g in enumerate(gate_names)
+        ],
+    )
     top.set_ylabel("input feature")
     top.set_title(f"one packed matrix W_x, shape {W_x.shape}")
     top.grid(False)
     for k, name in enumerate(scope_names):
         ax = fig.add_subplot(grid[1, k])
         block = W_x[:, k * H : (k + 1) * H]  # (D, H): one gate's columns
-        ax.imshow(block, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
-        ax.set_title(f"{name}\n({W_x.shape[0]}, {H})")  # two lines: fits a quarter column
+        ax.imshow(
+            block,
+            cmap="RdBu_r",
+            vmin=-lim,
+            vmax=lim,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        ax.set_title(
+            f"{name}\n({W_x.shape[0]}, {H})"
+        )  # two lines: fits a quarter column
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
     return fig
 
 
-def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"), axes=None):
+def plot_gate_rows_and_columns(
+    weight_ih, kernel, gate_names=("i", "f", "g", "o"), axes=None
+):
     """PyTorch's weight_ih (4H, D), gates as row blocks, beside Keras' kernel (D, 4H), gates as column blocks.
 
     weight_ih: (4H, D), e.g. ``nn.LSTM(...).weight_ih_l0``; kernel: (D, 4H), e.g. Keras'
@@ -129,7 +192,9 @@ def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"
     """
     weight_ih = as_float_array("weight_ih", weight_ih, ("4H", "D"))
     if weight_ih.shape[0] % 4:
-        raise ValueError(f"weight_ih must have shape (4H, D) with 4H divisible by 4; got {weight_ih.shape}")
+        raise ValueError(
+            f"weight_ih must have shape (4H, D) with 4H divisible by 4; got {weight_ih.shape}"
+        )
     H, D = weight_ih.shape[0] // 4, weight_ih.shape[1]
     kernel = as_float_array("kernel", kernel, (("D", D), ("4H", 4 * H)))
     if axes is None:
@@ -137,24 +202,50 @@ def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"
 
         # One column of the book (6.8 in at 100 dpi = 684 px), shown at full
         # size: Keras' wide kernel on top, PyTorch's tall matrix below it.
-        fig = plt.figure(figsize=(6.8, 2.4 + 0.42 * 4 * H), layout="constrained")
-        grid = fig.add_gridspec(2, 2, height_ratios=[D + 1, 4 * H], width_ratios=[D + 2, 10])
+        fig = plt.figure(
+            figsize=(6.8, 2.4 + 0.42 * 4 * H), layout="constrained"
+        )
+        grid = fig.add_gridspec(
+            2, 2, height_ratios=[D + 1, 4 * H], width_ratios=[D + 2, 10]
+        )
         axes = [fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[0, :])]
         note = fig.add_subplot(grid[1, 1])
         note.axis("off")
-        note.text(0.05, 0.5, "the same numbers:\nrow block k of weight_ih_l0\nis column block k of the kernel,\nkernel = weight_ih_l0 transposed",
-                  va="center", fontsize=NUMBER_FONTSIZE + 1)
+        note.text(
+            0.05,
+            0.5,
+            "the same numbers:\nrow block k of weight_ih_l0\nis column block k of the kernel,\nkernel = weight_ih_l0 transposed",
+            va="center",
+            fontsize=NUMBER_FONTSIZE + 1,
+        )
     lim = float(max(np.abs(weight_ih).max(), np.abs(kernel).max()))
     for ax, W, gate_axis in ((axes[0], weight_ih, 0), (axes[1], kernel, 1)):
-        ax.imshow(W, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+        ax.imshow(
+            W,
+            cmap="RdBu_r",
+            vmin=-lim,
+            vmax=lim,
+            aspect="auto",
+            interpolation="nearest",
+        )
         for (r, c), v in np.ndenumerate(W):
-            ax.text(c, r, f"{v:.2f}".replace("-0.00", "0.00"), ha="center", va="center", fontsize=NUMBER_FONTSIZE,
-                    color="white" if abs(v) > 0.6 * lim else "black")
+            ax.text(
+                c,
+                r,
+                f"{v:.2f}".replace("-0.00", "0.00"),
+                ha="center",
+                va="center",
+                fontsize=NUMBER_FONTSIZE,
+                color="white" if abs(v) > 0.6 * lim else "black",
+            )
         line = ax.axhline if gate_axis == 0 else ax.axvline
         for k in range(1, 4):
             line(k * H - 0.5, color="black", linewidth=2)
         centres = [k * H + (H - 1) / 2 for k in range(4)]
-        labels = [f"{g}: {k * H}..{(k + 1) * H - 1}" for k, g in enumerate(gate_names)]
+        labels = [
+            f"{g}: {k * H}..{(k + 1) * H - 1}"
+            for k, g in enumerate(gate_names)
+        ]
         if gate_axis == 0:
             ax.set_yticks(centres, labels)
             ax.set_xticks(range(D))
@@ -164,7 +255,9 @@ def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"
             ax.set_yticks(range(D))
             ax.set_ylabel("input feature (row)")
         ax.grid(False)
-    axes[0].set_title(f"PyTorch weight_ih_l0 {weight_ih.shape}\ngates are row blocks")
+    axes[0].set_title(
+        f"PyTorch weight_ih_l0 {weight_ih.shape}\ngates are row blocks"
+    )
     axes[1].set_title(f"Keras kernel {kernel.shape}\ngates are column blocks")
     return axes
 
@@ -172,12 +265,27 @@ def plot_gate_rows_and_columns(weight_ih, kernel, gate_names=("i", "f", "g", "o"
 def _box(ax, x, y, text, color):
     from matplotlib.patches import FancyBboxPatch
 
-    ax.add_patch(FancyBboxPatch((x - 0.32, y - 0.2), 0.64, 0.4, boxstyle="round,pad=0.02", facecolor=color, edgecolor="black", linewidth=0.8))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - 0.32, y - 0.2),
+            0.64,
+            0.4,
+            boxstyle="round,pad=0.02",
+            facecolor=color,
+            edgecolor="black",
+            linewidth=0.8,
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=9)
 
 
 def _arrow(ax, start, end, color="black"):
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.0})
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.0},
+    )
 
 
 def _diagram_axes(ax, T, top, title):
@@ -205,12 +313,20 @@ def draw_stacked_rnn(num_layers=3, T=4, ax=None):
     for t in range(T):
         _box(ax, t, 0, f"$x_{{{t + 1}}}$", "#eeeeee")
         for layer in range(1, L + 1):
-            _box(ax, t, layer, f"$h^{{({layer})}}_{{{t + 1}}}$", f"C{layer - 1}")
-            _arrow(ax, (t, layer - 1 + 0.2), (t, layer - 0.2))  # from below: input or lower layer
+            _box(
+                ax, t, layer, f"$h^{{({layer})}}_{{{t + 1}}}$", f"C{layer - 1}"
+            )
+            _arrow(
+                ax, (t, layer - 1 + 0.2), (t, layer - 0.2)
+            )  # from below: input or lower layer
             if t + 1 < T:
-                _arrow(ax, (t + 0.32, layer), (t + 1 - 0.32, layer))  # recurrence within the layer
+                _arrow(
+                    ax, (t + 0.32, layer), (t + 1 - 0.32, layer)
+                )  # recurrence within the layer
     _diagram_axes(ax, T, L, f"a stack of {L} recurrent layers")
-    ax.set_yticks(range(L + 1), ["input"] + [f"layer {k}" for k in range(1, L + 1)])
+    ax.set_yticks(
+        range(L + 1), ["input"] + [f"layer {k}" for k in range(1, L + 1)]
+    )
     ax.set_ylabel("depth")
     return ax
 
@@ -227,15 +343,29 @@ def draw_bidirectional_rnn(T=4, ax=None):
         _box(ax, t, 0, f"$x_{{{t + 1}}}$", "#eeeeee")
         _box(ax, t, 1, f"$\\overrightarrow{{h}}_{{{t + 1}}}$", "#9ecae1")
         _box(ax, t, 2, f"$\\overleftarrow{{h}}_{{{t + 1}}}$", "#fdae6b")
-        _box(ax, t, 3, f"$[\\overrightarrow{{h}}_{{{t + 1}}}, \\overleftarrow{{h}}_{{{t + 1}}}]$", "#dddddd")
+        _box(
+            ax,
+            t,
+            3,
+            f"$[\\overrightarrow{{h}}_{{{t + 1}}}, \\overleftarrow{{h}}_{{{t + 1}}}]$",
+            "#dddddd",
+        )
         _arrow(ax, (t, 0.2), (t, 0.8))
-        _arrow(ax, (t - 0.25, 0.2), (t - 0.25, 1.8), "#e6550d")  # x_t also feeds the backward row
+        _arrow(
+            ax, (t - 0.25, 0.2), (t - 0.25, 1.8), "#e6550d"
+        )  # x_t also feeds the backward row
         _arrow(ax, (t, 1.2), (t, 2.8), "#3182bd")
         _arrow(ax, (t + 0.25, 2.2), (t + 0.25, 2.8), "#e6550d")
         if t + 1 < T:
-            _arrow(ax, (t + 0.32, 1), (t + 1 - 0.32, 1), "#3182bd")  # forward: left to right
-            _arrow(ax, (t + 1 - 0.32, 2), (t + 0.32, 2), "#e6550d")  # backward: right to left
-    _diagram_axes(ax, T, 3, "a bidirectional layer: two directions, joined per step")
+            _arrow(
+                ax, (t + 0.32, 1), (t + 1 - 0.32, 1), "#3182bd"
+            )  # forward: left to right
+            _arrow(
+                ax, (t + 1 - 0.32, 2), (t + 0.32, 2), "#e6550d"
+            )  # backward: right to left
+    _diagram_axes(
+        ax, T, 3, "a bidirectional layer: two directions, joined per step"
+    )
     ax.set_yticks(range(4), ["input", "forward", "backward", "output (2H)"])
     ax.set_ylabel("row")
     return ax
@@ -249,13 +379,25 @@ def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     """
     ks = as_float_array("ks", np.asarray(ks, dtype=float), ("K",))
     if not isinstance(accuracies, dict) or not accuracies:
-        raise ValueError("accuracies must be a non-empty dict {model name: list of accuracies, one per k}")
+        raise ValueError(
+            "accuracies must be a non-empty dict {model name: list of accuracies, one per k}"
+        )
     ax = _axes(ax)
     for name, acc in accuracies.items():
-        acc = as_float_array(f"accuracies[{name!r}]", np.asarray(acc, dtype=float), (("K", ks.size),))
+        acc = as_float_array(
+            f"accuracies[{name!r}]",
+            np.asarray(acc, dtype=float),
+            (("K", ks.size),),
+        )
         ax.plot(ks, acc, marker="o", label=name)
     if chance is not None:
-        ax.axhline(float(chance), color="grey", linestyle="--", linewidth=1, label="chance")
+        ax.axhline(
+            float(chance),
+            color="grey",
+            linestyle="--",
+            linewidth=1,
+            label="chance",
+        )
     ax.set_xscale("log", base=2)
     ax.set_xticks(ks, [f"{k:g}" for k in ks])
     ax.set_ylim(0, 1.05)
@@ -266,7 +408,14 @@ def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     return ax
 
 
-_STYLES = [("o", "-", 9), ("s", "--", 8), ("^", "-.", 7), ("D", ":", 6), ("v", "-", 5), ("x", "--", 4)]
+_STYLES = [
+    ("o", "-", 9),
+    ("s", "--", 8),
+    ("^", "-.", 7),
+    ("D", ":", 6),
+    ("v", "-", 5),
+    ("x", "--", 4),
+]
 
 
 def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
@@ -277,25 +426,60 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
     size) and line style, so curves that coincide stay visible. Returns the Axes.
     """
     if not isinstance(hs, dict) or not hs:
-        raise ValueError("hs must be a non-empty dict {implementation name: hidden states (N, T, H)}")
+        raise ValueError(
+            "hs must be a non-empty dict {implementation name: hidden states (N, T, H)}"
+        )
     ax = _axes(ax)
     for k, (name, value) in enumerate(hs.items()):
-        value = as_float_array(f"hs[{name!r}]", np.asarray(value), ("N", "T", "H"))
-        if not 0 <= sample < value.shape[0] or any(not 0 <= u < value.shape[2] for u in units):
-            raise ValueError(f"sample must be below N={value.shape[0]} and units below H={value.shape[2]}")
+        value = as_float_array(
+            f"hs[{name!r}]", np.asarray(value), ("N", "T", "H")
+        )
+        if not 0 <= sample < value.shape[0] or any(
+            not 0 <= u < value.shape[2] for u in units
+        ):
+            raise ValueError(
+                f"sample must be below N={value.shape[0]} and units below H={value.shape[2]}"
+            )
         marker, style, size = _STYLES[k % len(_STYLES)]
         t = np.arange(1, value.shape[1] + 1)
         for j, u in enumerate(units):
-            ax.plot(t, value[sample, :, u], linestyle=style, marker=marker, markersize=size, markerfacecolor="none",
-                    color=f"C{k}", linewidth=1, label=name if j == 0 else None)
+            ax.plot(
+                t,
+                value[sample, :, u],
+                linestyle=style,
+                marker=marker,
+                markersize=size,
+                markerfacecolor="none",
+                color=f"C{k}",
+                linewidth=1,
+                label=name if j == 0 else None,
+            )
             if k == 0:
-                ax.annotate(f"unit {u}", (t[-1], value[sample, -1, u]), textcoords="offset points", xytext=(8, 0),
-                            va="center", fontsize=LEGEND_FONTSIZE)
+                ax.annotate(
+                    f"unit {u}",
+                    (t[-1], value[sample, -1, u]),
+                    textcoords="offset points",
+                    xytext=(8, 0),
+                    va="center",
+                    fontsize=LEGEND_FONTSIZE,
+                )
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("time step t")
-    ax.set_ylabel("hidden state $h_t$" + (f" (units {', '.join(map(str, units))})" if len(units) > 1 else f" (unit {units[0]})"))
+    ax.set_ylabel(
+        "hidden state $h_t$"
+        + (
+            f" (units {', '.join(map(str, units))})"
+            if len(units) > 1
+            else f" (unit {units[0]})"
+        )
+    )
     ax.set_title(title or "the same sequence, every implementation")
-    ax.legend(fontsize=LEGEND_FONTSIZE, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    ax.legend(
+        fontsize=LEGEND_FONTSIZE,
+        ncol=3,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+    )
     return ax
 
 
@@ -306,22 +490,45 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     eps: optional {label: machine epsilon}, drawn as dashed horizontal lines. Returns the Axes.
     """
     if not isinstance(diffs, dict) or not diffs:
-        raise ValueError("diffs must be a non-empty dict {label: differences per time step (T,)}")
+        raise ValueError(
+            "diffs must be a non-empty dict {label: differences per time step (T,)}"
+        )
     ax = _axes(ax)
     for k, (label, d) in enumerate(diffs.items()):
-        d = as_float_array(f"diffs[{label!r}]", np.asarray(d, dtype=float), ("T",))
+        d = as_float_array(
+            f"diffs[{label!r}]", np.asarray(d, dtype=float), ("T",)
+        )
         marker, style, size = _STYLES[k % len(_STYLES)]
-        ax.plot(np.arange(1, d.size + 1), np.maximum(d, floor), linestyle=style, marker=marker,
-                markersize=size - 2, markerfacecolor="none", linewidth=1, label=label)
+        ax.plot(
+            np.arange(1, d.size + 1),
+            np.maximum(d, floor),
+            linestyle=style,
+            marker=marker,
+            markersize=size - 2,
+            markerfacecolor="none",
+            linewidth=1,
+            label=label,
+        )
     for label, value in (eps or {}).items():
         ax.axhline(float(value), color="grey", linestyle="--", linewidth=1)
-        ax.annotate(label, (1, float(value)), textcoords="offset points", xytext=(2, 3), fontsize=LEGEND_FONTSIZE,
-                    color="grey")
+        ax.annotate(
+            label,
+            (1, float(value)),
+            textcoords="offset points",
+            xytext=(2, 3),
+            fontsize=LEGEND_FONTSIZE,
+            color="grey",
+        )
     ax.set_yscale("log")
     ax.set_ylim(floor / 3, 1e-4)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("time step t")
     ax.set_ylabel("max |difference| over batch and units")
     ax.set_title(title or "how far apart, step by step")
-    ax.legend(fontsize=LEGEND_FONTSIZE, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    ax.legend(
+        fontsize=LEGEND_FONTSIZE,
+        ncol=2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+    )
     return ax

@@ -1,4 +1,4 @@
-"""The vanilla RNN, forward and backward (BPTT), in NumPy: the book's reference.
+"""The vanilla RNN, forward and backward (BPTT), in NumPy: the reference.
 
 Four public functions, CS231n's shape: each forward returns the cache its
 backward needs.
@@ -57,7 +57,7 @@ def _rnn_step_math(x_t, h_prev, W_xh, W_hh, b_h):
 
 
 def _rnn_sequence(x, h0, W_xh, W_hh, b_h):
-    """Every hidden state hs (N, T, H) of the sequence x (N, T, D) from h0 (N, H)."""
+    """Every hidden state hs (N, T, H) of x (N, T, D), from h0 (N, H)."""
     N, T, _ = x.shape
     hs = np.empty((N, T, h0.shape[1]), dtype=x.dtype)
     h = h0
@@ -181,7 +181,9 @@ def rnn_backward(dhs, cache: RNNCache, dh_T=None):
     """
     x, h0, hs, p = _cache(cache, RNNCache, "rnn_forward")
     N, T, H = hs.shape
-    dhs = as_float_array("dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype)
+    dhs = as_float_array(
+        "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype
+    )
     dh = _state("dh_T", dh_T, N, H, hs.dtype)
     dx, dh0, dW_xh, dW_hh, db_h, dh_total = _rnn_backward_math(
         dhs, dh, x, h0, hs, p.W_xh, p.W_hh

@@ -30,7 +30,13 @@ from .gru import GRUParams, _gru_sequence
 from .lstm import _lstm_sequence
 from .params import LSTMParams, RNNParams
 from .rnn import _rnn_sequence
-from .validate import as_float_array, boolean, instance_of, one_of, positive_int
+from .validate import (
+    as_float_array,
+    boolean,
+    instance_of,
+    one_of,
+    positive_int,
+)
 
 MERGES = ("concat", "sum", "ave", "mul")
 
@@ -62,7 +68,9 @@ def _run_lstm(x, p):
 
 def _run_gru(x, p):
     h0 = np.zeros((x.shape[0], p.H), x.dtype)
-    hs, _, _ = _gru_sequence(x, h0, p.W_x, p.W_h, p.b, p.b_hg)  # either reset variant
+    hs, _, _ = _gru_sequence(
+        x, h0, p.W_x, p.W_h, p.b, p.b_hg
+    )  # either reset variant
     return hs, hs[:, -1].copy()
 
 
@@ -75,7 +83,7 @@ CELLS = {
 
 
 def register_cell(name: str, params_class: type, run: Callable) -> None:
-    """Make ``cell=name`` available to stacked_forward and bidirectional_forward.
+    """Make ``cell=name`` available to stacked_ and bidirectional_forward.
 
     run(x, params) -> (hs, final state), see ``Cell``.
     """
@@ -111,10 +119,14 @@ def _merge(h_fw, h_bw, merge):
 
 
 def _bidirectional(x, p_fw, p_bw, run, merge):
-    """The pure bidirectional layer: (merged (N, T, .), (final_fw, final_bw))."""
+    """A bidirectional layer: (merged (N, T, .), (final_fw, final_bw))."""
     hs_fw, final_fw = run(x, p_fw)  # (N, T, H)
-    hs_bw_reversed, final_bw = run(x[:, ::-1, :], p_bw)  # step s read x_T .. x_{T-s}
-    hs_bw = hs_bw_reversed[:, ::-1, :]  # time order: hs_bw[:, t] has read x_T .. x_t
+    hs_bw_reversed, final_bw = run(
+        x[:, ::-1, :], p_bw
+    )  # step s read x_T .. x_{T-s}
+    hs_bw = hs_bw_reversed[
+        :, ::-1, :
+    ]  # time order: hs_bw[:, t] has read x_T .. x_t
     return _merge(hs_fw, hs_bw, merge), (final_fw, final_bw)
 
 
@@ -148,12 +160,14 @@ def _check_layers(layers, cell, bidirectional, merge):
         p = pair[0]
         if any((q.D, q.H) != (p.D, p.H) for q in pair):
             raise ValueError(
-                f"{name}'s params_fw and params_bw must have the same D and H; "
-                f"got (D={pair[0].D}, H={pair[0].H}) and (D={pair[1].D}, H={pair[1].H})"
+                f"{name}'s params_fw and params_bw must have the same D and "
+                f"H; got (D={pair[0].D}, H={pair[0].H}) and "
+                f"(D={pair[1].D}, H={pair[1].H})"
             )
         if width is not None and p.D != width:
             raise ValueError(
-                f"{name} must take the {width} features of the layer below (D={width}); got D={p.D}"
+                f"{name} must take the {width} features of the layer below "
+                f"(D={width}); got D={p.D}"
             )
         width = 2 * p.H if bidirectional and merge == "concat" else p.H
         checked.append(pair)
@@ -161,7 +175,7 @@ def _check_layers(layers, cell, bidirectional, merge):
 
 
 def bidirectional_forward(x, params_fw, params_bw, cell="rnn", merge="concat"):
-    """Run one layer forwards and a second one backwards over x, and merge them.
+    """Run one layer forwards and one backwards over x, and merge them.
 
     x:         (N, T, D) inputs, batch first
     params_fw: the parameters (matching ``cell``) of the forward layer, D -> H
@@ -176,12 +190,16 @@ def bidirectional_forward(x, params_fw, params_bw, cell="rnn", merge="concat"):
             "rnn" and "gru", (h_T, c_T) for "lstm". The backward layer's last state
             is the one at t = 1: it has read the whole sequence.
     """
-    out, finals = stacked_forward(x, [(params_fw, params_bw)], cell, True, merge)
+    out, finals = stacked_forward(
+        x, [(params_fw, params_bw)], cell, True, merge
+    )
     return out, tuple(finals)
 
 
-def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
-    """Run a stack of recurrent layers: each reads the whole output of the one below.
+def stacked_forward(
+    x, layers, cell="rnn", bidirectional=False, merge="concat"
+):
+    """Run a stack of recurrent layers, each reading all the one below gives.
 
     x:      (N, T, D) inputs, batch first
     layers: a list of L parameter sets, bottom layer first. One-directional:
@@ -208,7 +226,9 @@ def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
     for pair in checked:
         pair = [p.astype(x.dtype) for p in pair]
         if bidirectional:
-            h, (final_fw, final_bw) = _bidirectional(h, pair[0], pair[1], run, merge)
+            h, (final_fw, final_bw) = _bidirectional(
+                h, pair[0], pair[1], run, merge
+            )
             finals += [final_fw, final_bw]
         else:
             h, final = run(h, pair[0])  # (N, T, H_l)
@@ -217,9 +237,14 @@ def stacked_forward(x, layers, cell="rnn", bidirectional=False, merge="concat"):
 
 
 def stacked_param_count(
-    kind, input_dim, units, num_layers=1, bidirectional=False, framework="keras"
+    kind,
+    input_dim,
+    units,
+    num_layers=1,
+    bidirectional=False,
+    framework="keras",
 ) -> int:
-    """Parameters of L stacked layers of ``units`` each, from count_params layer by layer.
+    """Parameters of L stacked layers of ``units`` each, layer by layer.
 
     kind: "rnn", "lstm" or "gru" (reset after, the frameworks' default);
     input_dim: D; units: H; num_layers: L;

@@ -1,4 +1,4 @@
-"""Plain-text tables of models and weights that fit the book's code column and never vary.
+"""Plain-text tables of models and weights: narrow, and the same everywhere.
 
 * ``keras_summary(model)``: a Keras model's layers, output shapes and
   parameter counts, like ``model.summary()`` but rendered here as plain text,
@@ -35,7 +35,9 @@ def _count(weights) -> int:
 
 
 def _bytes(weights) -> str:
-    n = sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights)
+    n = sum(
+        int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights
+    )
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.2f} {unit}"
@@ -44,7 +46,10 @@ def _bytes(weights) -> str:
 
 def _table(header, rows, right):
     """Fixed-width text: columns as wide as their longest entry."""
-    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
+    widths = [
+        max(len(str(r[k])) for r in [header, *rows])
+        for k in range(len(header))
+    ]
 
     def line(row):
         cells = [
@@ -58,20 +63,28 @@ def _table(header, rows, right):
 
 
 def keras_summary(model) -> str:
-    """A built Keras model's summary as plain text, the same at any terminal width.
+    """A built Keras model's summary as plain text, the same at any width.
 
     One row per layer: "name (Type)", output shape, parameter count; then
     the total, trainable and non-trainable parameter counts with their size
     in memory, as Keras' own ``model.summary()`` reports them.
     """
     if not hasattr(model, "layers") or not hasattr(model, "count_params"):
-        raise ValueError(f"model must be a built Keras model; got {type(model).__name__}")
+        raise ValueError(
+            f"model must be a built Keras model; got {type(model).__name__}"
+        )
     rows = [
-        (f"{layer.name} ({type(layer).__name__})", _output_shape(layer), f"{layer.count_params():,}")
+        (
+            f"{layer.name} ({type(layer).__name__})",
+            _output_shape(layer),
+            f"{layer.count_params():,}",
+        )
         for layer in model.layers
     ]
     lines = [f'Model: "{model.name}"']
-    lines += _table(("Layer (type)", "Output Shape", "Param #"), rows, (False, False, True))
+    lines += _table(
+        ("Layer (type)", "Output Shape", "Param #"), rows, (False, False, True)
+    )
     trainable, frozen = model.trainable_weights, model.non_trainable_weights
     for label, weights in (
         ("Total params", [*trainable, *frozen]),
@@ -82,7 +95,9 @@ def keras_summary(model) -> str:
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and getattr(optimizer, "built", False):
         weights = optimizer.variables
-        lines.append(f" Optimizer params: {_count(weights):,} ({_bytes(weights)})")
+        lines.append(
+            f" Optimizer params: {_count(weights):,} ({_bytes(weights)})"
+        )
     return "\n".join(lines)
 
 
@@ -96,15 +111,22 @@ def weight_table(obj) -> str:
         items = [(name, tuple(p.shape)) for name, p in obj.named_parameters()]
     elif hasattr(obj, "weights"):  # Keras layer or model
         if not obj.weights:
-            raise ValueError(f"{obj.name!r} has no weights yet: build it first")
+            raise ValueError(
+                f"{obj.name!r} has no weights yet: build it first"
+            )
         items = [(w.name, tuple(w.shape)) for w in obj.weights]
     else:
         raise ValueError(
-            f"obj must be a Keras layer or model, or a torch.nn.Module; got {type(obj).__name__}"
+            "obj must be a Keras layer or model, or a torch.nn.Module; "
+            f"got {type(obj).__name__}"
         )
     rows = [(name, str(shape), int(np.prod(shape))) for name, shape in items]
     rows.append(("total", "", sum(r[2] for r in rows)))
-    lines = _table(("weight", "shape", "count"), rows[:-1] + [rows[-1]], (False, True, True))
+    lines = _table(
+        ("weight", "shape", "count"),
+        rows[:-1] + [rows[-1]],
+        (False, True, True),
+    )
     # the rule goes above the total: header, rule, rows, rule, total
     body = lines[2:-1]
     return "\n".join([lines[0], lines[1], *body[:-1], lines[-1], body[-1]])

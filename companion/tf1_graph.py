@@ -1,4 +1,4 @@
-"""Recurrent cells unrolled by hand in TensorFlow-1 style, after the Chinese unrolling post.
+"""Recurrent cells unrolled by hand in TF1 style, after the Chinese post.
 
 The design of the post, made runnable on TensorFlow 2 (``tf.compat.v1``, no
 ``disable_eager_execution``): an explicit ``tf.Graph``; variables made by
@@ -8,7 +8,8 @@ non-trainable zero variables of (batch_size, H); a Python loop over time.
 
 LSTM (``build_tf1_lstm``), scope 'lstm_nn', one sub-scope per gate:
 
-    gate    = sigma(x_t x_weights + h h_weights + biases)   inputs, forget, outputs
+    gate    = sigma(x_t x_weights + h h_weights + biases)  inputs, forget,
+                                                            outputs
     memory  = tanh(x_t x_weights + h h_weights + biases)
     state   = memory * input_gate + state * forget_gate
     h       = output_gate * tanh(state)
@@ -71,7 +72,9 @@ class HParams:
                 f"e.g. [4]; got {nodes!r}"
             )
         positive_int("num_lstm_nodes[0]", nodes[0])
-        object.__setattr__(self, "num_lstm_nodes", tuple(int(n) for n in nodes))
+        object.__setattr__(
+            self, "num_lstm_nodes", tuple(int(n) for n in nodes)
+        )
 
     @property
     def units(self) -> int:
@@ -91,19 +94,22 @@ class TF1Graph(NamedTuple):
 
 # shown in: tf1-unrolling
 def _gate_variables(x_size, h_size):
-    """The post's helper: x_weights (x_size, h_size), h_weights (h_size, h_size), biases (1, h_size)."""
+    """The post's helper: x_weights (x_size, h_size),
+    h_weights (h_size, h_size), biases (1, h_size)."""
     import tensorflow as tf
 
     v1 = tf.compat.v1
     x_w = v1.get_variable("x_weights", [x_size, h_size])
     h_w = v1.get_variable("h_weights", [h_size, h_size])
-    b = v1.get_variable("biases", [1, h_size], initializer=v1.constant_initializer(0.0))
+    b = v1.get_variable(
+        "biases", [1, h_size], initializer=v1.constant_initializer(0.0)
+    )
     return x_w, h_w, b
 
 
 # shown in: tf1-unrolling
 def _unroll_lstm(embed_inputs, N, T, D, H):
-    """The post's LSTM: one variable scope per gate, a Python loop over time; returns hs."""
+    """The post's LSTM: a variable scope per gate, a loop over time; hs."""
     import tensorflow as tf
 
     v1 = tf.compat.v1
@@ -133,7 +139,7 @@ def _unroll_lstm(embed_inputs, N, T, D, H):
 
 
 def _unroll_rnn(embed_inputs, N, T, D, H):
-    """A vanilla RNN in the post's style: one set of variables, a Python loop; returns hs."""
+    """A vanilla RNN in the post's style: one variable set, a loop; hs."""
     import tensorflow as tf
 
     v1 = tf.compat.v1
@@ -159,11 +165,18 @@ def _build(cell, hps, seed) -> TF1Graph:
     import tensorflow as tf
 
     v1 = tf.compat.v1
-    N, T, D, H = hps.batch_size, hps.num_timesteps, hps.num_embedding_size, hps.units
+    N, T, D, H = (
+        hps.batch_size,
+        hps.num_timesteps,
+        hps.num_embedding_size,
+        hps.units,
+    )
     graph = tf.Graph()
     with graph.as_default():
         v1.set_random_seed(seed)
-        embed_inputs = v1.placeholder(tf.float32, [N, T, D], name="embed_inputs")
+        embed_inputs = v1.placeholder(
+            tf.float32, [N, T, D], name="embed_inputs"
+        )
         scale = 1.0 / np.sqrt(H)
         initializer = v1.random_uniform_initializer(-scale, scale)
         with v1.variable_scope("", initializer=initializer):
@@ -184,10 +197,11 @@ def build_tf1_lstm(hps: HParams, seed=0) -> TF1Graph:
 
 
 def build_tf1_rnn(hps: HParams, seed=0) -> TF1Graph:
-    """Build the hand-unrolled vanilla RNN (``_unroll_rnn``) in a new ``tf.Graph``.
+    """Build the hand-unrolled RNN (``_unroll_rnn``) in a new ``tf.Graph``.
 
     hps:  HParams (H = num_lstm_nodes[0]); initial values as build_tf1_lstm.
-    returns TF1Graph("rnn", graph, embed_inputs (N, T, D), hs, last_h (N, H), init).
+    returns TF1Graph("rnn", graph, embed_inputs (N, T, D), hs,
+    last_h (N, H), init).
     """
     return _build("rnn", hps, seed)
 
@@ -199,8 +213,12 @@ def run_tf1(model: TF1Graph, session, x):
     tf.compat.v1.Session of model.graph with the variables initialised.
     returns hs (N, T, H) as float32.
     """
-    validate.instance_of("model", model, TF1Graph, " (from build_tf1_lstm or build_tf1_rnn)")
+    validate.instance_of(
+        "model", model, TF1Graph, " (from build_tf1_lstm or build_tf1_rnn)"
+    )
     N, T, D = model.embed_inputs.shape.as_list()
-    x = as_float_array("x", x, (("N", N), ("T", T), ("D", D)), dtype=np.float32)
+    x = as_float_array(
+        "x", x, (("N", N), ("T", T), ("D", D)), dtype=np.float32
+    )
     hs = session.run(model.hs, feed_dict={model.embed_inputs: x})
     return np.stack(hs, axis=1)  # T arrays of (N, H) -> (N, T, H)

@@ -1,9 +1,10 @@
-"""PyTorch cells written out by hand, a loop that runs any cell over time, and a training loop.
+"""PyTorch cells by hand, a loop over time for any cell, a training loop.
 
 * ``LinearRNNCell``: the Korean PyTorch README's ``RNN_Cell``, built from two
   ``nn.Linear`` layers: h_t = tanh(x_t U + h_{t-1} W + b_U + b_W);
   ``from_params`` / ``to_params`` move RNNParams in and out.
-* ``StackedRNNRegressor``: the README's model: stacked cells of that kind over a
+* ``StackedRNNRegressor``: the README's model: stacked cells of that kind over
+  a
   univariate series, then Linear - Dropout - Linear - Dropout - Linear(H, 1).
 * ``RowVectorLSTMCell``: an LSTM cell holding the book's W_x (D, 4H),
   W_h (H, 4H) and b (4H,), computing the notation page's equations.
@@ -15,6 +16,7 @@
 
 This module imports torch; ``import companion`` does not import it.
 """
+
 from __future__ import annotations
 
 import sys
@@ -48,7 +50,10 @@ class LinearRNNCell(nn.Module):
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         self.input_size, self.hidden_size = D, H
         self.U = nn.Linear(D, H)  # x_t U^T + b_U: weight (H, D), bias (H,)
         self.W = nn.Linear(H, H)  # h_prev W^T + b_W: weight (H, H), bias (H,)
@@ -63,14 +68,23 @@ class LinearRNNCell(nn.Module):
         instance_of("params", params, RNNParams)
         cell = cls(params.D, params.H).to(torch.from_numpy(params.W_xh).dtype)
         with torch.no_grad():
-            cell.U.weight.copy_(torch.from_numpy(params.W_xh.T))  # (D, H) -> (H, D)
-            cell.U.bias.copy_(torch.from_numpy(params.b_h))  # the whole bias here ...
-            cell.W.weight.copy_(torch.from_numpy(params.W_hh.T))  # (H, H), transposed
+            cell.U.weight.copy_(
+                torch.from_numpy(params.W_xh.T)
+            )  # (D, H) -> (H, D)
+            cell.U.bias.copy_(
+                torch.from_numpy(params.b_h)
+            )  # the whole bias here ...
+            cell.W.weight.copy_(
+                torch.from_numpy(params.W_hh.T)
+            )  # (H, H), transposed
             cell.W.bias.zero_()  # ... and none here
         return cell
 
     def to_params(self):
-        """The cell's weights as RNNParams: W_xh = U.weight.T, W_hh = W.weight.T, b_h = U.bias + W.bias."""
+        """The cell's weights as RNNParams.
+
+        W_xh = U.weight.T, W_hh = W.weight.T, b_h = U.bias + W.bias.
+        """
 
         def numpy(t):
             return t.detach().cpu().numpy().copy()
@@ -85,12 +99,14 @@ class LinearRNNCell(nn.Module):
         float_tensor("x_t", x_t, ("N", ("D", self.input_size)))
         if h_prev is None:
             h_prev = x_t.new_zeros(x_t.shape[0], self.hidden_size)
-        float_tensor("h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size)))
+        float_tensor(
+            "h_prev", h_prev, (("N", x_t.shape[0]), ("H", self.hidden_size))
+        )
         return torch.tanh(self.U(x_t) + self.W(h_prev))
 
 
 class StackedRNNRegressor(nn.Module):
-    """The README's time-series model: stacked LinearRNNCells, then a 3-layer head.
+    """The README's time-series model: stacked LinearRNNCells, a 3-layer head.
 
     input_size D (1 for a univariate series), hidden_size H, num_layers cells
     (the first D -> H, the others H -> H), then fc1 Linear(H, H), Dropout,
@@ -100,15 +116,29 @@ class StackedRNNRegressor(nn.Module):
     forward(x (N, T, D)) -> (N, 1), read from the top cell's last hidden state.
     """
 
-    def __init__(self, input_size=1, hidden_size=128, num_layers=4, dropout=0.25, leftover_cell=False):
+    def __init__(
+        self,
+        input_size=1,
+        hidden_size=128,
+        num_layers=4,
+        dropout=0.25,
+        leftover_cell=False,
+    ):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         L = positive_int("num_layers", num_layers)
         dropout = probability("dropout", dropout)
         self.input_size, self.hidden_size, self.num_layers = D, H, L
         if leftover_cell:
-            self.rnn = LinearRNNCell(D, H)  # the README's leftover: registered, never used
-        self.rnn_cells = nn.ModuleList([LinearRNNCell(D if k == 0 else H, H) for k in range(L)])
+            self.rnn = LinearRNNCell(
+                D, H
+            )  # the README's leftover: registered, never used
+        self.rnn_cells = nn.ModuleList(
+            [LinearRNNCell(D if k == 0 else H, H) for k in range(L)]
+        )
         self.fc1 = nn.Linear(H, H)
         self.dropout1 = nn.Dropout(dropout)
         self.fc2 = nn.Linear(H, H)
@@ -118,7 +148,9 @@ class StackedRNNRegressor(nn.Module):
     def forward(self, x):
         float_tensor("x", x, ("N", "T", ("D", self.input_size)))
         N, T, _ = x.shape
-        hs = [x.new_zeros(N, self.hidden_size) for _ in self.rnn_cells]  # one (N, H) state per layer
+        hs = [
+            x.new_zeros(N, self.hidden_size) for _ in self.rnn_cells
+        ]  # one (N, H) state per layer
         for t in range(T):
             inp = x[:, t, :]  # (N, D)
             for k, cell in enumerate(self.rnn_cells):
@@ -130,17 +162,19 @@ class StackedRNNRegressor(nn.Module):
 
 
 class RowVectorLSTMCell(nn.Module):
-    """An LSTM cell in the book's layout: z = x_t W_x + h_prev W_h + b, gates i, f, g, o.
+    """An LSTM cell in the book's layout: z = x_t W_x + h_prev W_h + b.
 
     Parameters W_x (D, 4H), W_h (H, 4H), b (4H,): one bias, as in Keras, so
-    4(H(D + H) + H) parameters.
-    forward(x_t (N, D), state=None or (h_prev, c_prev), each (N, H)) -> (h_t, c_t),
-    the calling convention of nn.LSTMCell.
+    4(H(D + H) + H) parameters. forward(x_t (N, D), state=None or (h_prev,
+    c_prev), each (N, H)) -> (h_t, c_t), the calling convention of nn.LSTMCell.
     """
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         self.input_size, self.hidden_size = D, H
         s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
         self.W_x = nn.Parameter(torch.empty(D, 4 * H).uniform_(-s, s))
@@ -158,8 +192,13 @@ class RowVectorLSTMCell(nn.Module):
         return cell
 
     def to_params(self):
-        """The cell's weights as LSTMParams (NumPy copies, in the cell's dtype)."""
-        return LSTMParams(*(p.detach().cpu().numpy().copy() for p in (self.W_x, self.W_h, self.b)))
+        """The cell's weights as LSTMParams (NumPy copies, cell's dtype)."""
+        return LSTMParams(
+            *(
+                p.detach().cpu().numpy().copy()
+                for p in (self.W_x, self.W_h, self.b)
+            )
+        )
 
     def forward(self, x_t, state=None):
         H = self.hidden_size
@@ -169,12 +208,17 @@ class RowVectorLSTMCell(nn.Module):
             h_prev = c_prev = x_t.new_zeros(N, H)
         else:
             if not isinstance(state, (tuple, list)) or len(state) != 2:
-                raise ValueError("state must be None or a pair (h_prev, c_prev), each of shape (N, H)")
+                raise ValueError(
+                    "state must be None or a pair (h_prev, c_prev), "
+                    "each of shape (N, H)"
+                )
             h_prev, c_prev = state
             float_tensor("h_prev", h_prev, (("N", N), ("H", H)))
             float_tensor("c_prev", c_prev, (("N", N), ("H", H)))
         z = x_t @ self.W_x + h_prev @ self.W_h + self.b  # (N, 4H)
-        i, f, g, o = z.split(H, dim=1)  # four (N, H) blocks, in the order i, f, g, o
+        i, f, g, o = z.split(
+            H, dim=1
+        )  # four (N, H) blocks, in the order i, f, g, o
         c_t = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.tanh(g)
         h_t = torch.sigmoid(o) * torch.tanh(c_t)
         return h_t, c_t
@@ -192,14 +236,21 @@ class RowVectorGRUCell(nn.Module):
 
     def __init__(self, input_size, hidden_size, reset_after=True):
         super().__init__()
-        D, H = positive_int("input_size", input_size), positive_int("hidden_size", hidden_size)
+        D, H = (
+            positive_int("input_size", input_size),
+            positive_int("hidden_size", hidden_size),
+        )
         self.input_size, self.hidden_size = D, H
         self.reset_after = boolean("reset_after", reset_after)
         s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
         self.W_x = nn.Parameter(torch.empty(D, 3 * H).uniform_(-s, s))
         self.W_h = nn.Parameter(torch.empty(H, 3 * H).uniform_(-s, s))
         self.b = nn.Parameter(torch.empty(3 * H).uniform_(-s, s))
-        self.b_hg = nn.Parameter(torch.empty(H).uniform_(-s, s)) if self.reset_after else None
+        self.b_hg = (
+            nn.Parameter(torch.empty(H).uniform_(-s, s))
+            if self.reset_after
+            else None
+        )
 
     @classmethod
     def from_params(cls, params):
@@ -214,7 +265,9 @@ class RowVectorGRUCell(nn.Module):
 
     def to_params(self):
         """The cell's weights as GRUParams of its variant (NumPy copies, in the cell's dtype)."""
-        tensors = (self.W_x, self.W_h, self.b) + ((self.b_hg,) if self.reset_after else ())
+        tensors = (self.W_x, self.W_h, self.b) + (
+            (self.b_hg,) if self.reset_after else ()
+        )
         return GRUParams(*(p.detach().cpu().numpy().copy() for p in tensors))
 
     # shown in: gru
@@ -250,7 +303,9 @@ def run_cell_over_time(cell, x, state=None):
     torch.no_grad().
     """
     if not callable(cell):
-        raise ValueError(f"cell must be a torch cell module; got {type(cell).__name__}")
+        raise ValueError(
+            f"cell must be a torch cell module; got {type(cell).__name__}"
+        )
     x = torch.from_numpy(x) if isinstance(x, np.ndarray) else x
     float_tensor("x", x, ("N", "T", "D"))
     hs = []
@@ -264,7 +319,9 @@ def run_cell_over_time(cell, x, state=None):
 def _as_float_tensor(name, value, spec):
     x = torch.as_tensor(value)
     if not x.is_floating_point():
-        raise ValueError(f"{name} must hold floating-point numbers; got dtype {x.dtype}")
+        raise ValueError(
+            f"{name} must hold floating-point numbers; got dtype {x.dtype}"
+        )
     return float_tensor(name, x.float(), spec)
 
 
@@ -277,25 +334,35 @@ def predict(model, X, batch_size=256):
     batch_size = positive_int("batch_size", batch_size)
     model.eval()
     with torch.no_grad():
-        out = torch.cat([model(X[k : k + batch_size]) for k in range(0, len(X), batch_size)])
+        out = torch.cat(
+            [
+                model(X[k : k + batch_size])
+                for k in range(0, len(X), batch_size)
+            ]
+        )
     return out.numpy()
 
 
-def train_regressor(model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, progress=False):
-    """Train ``model`` on (X, y) with Adam and mean squared error; return the loss curve.
+def train_regressor(
+    model, X, y, epochs=10, batch_size=32, lr=1e-3, seed=0, progress=False
+):
+    """Train ``model`` on (X, y) with Adam and mean squared error; the losses.
 
-    X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to float32).
-    Mini-batches are shuffled by a torch.Generator seeded with ``seed``, so two
-    runs from the same initial weights give the same curve.
-    progress=True draws a tqdm bar on stdout, one update per epoch, showing only
-    the epoch count and the rounded loss (no timings), so its text is the same
-    on every run. returns a list of the mean training loss of each epoch.
+    X: (N, T, D) inputs; y: (N, 1) targets (arrays or tensors, cast to
+    float32). Mini-batches are shuffled by a torch.Generator seeded with
+    ``seed``, so two runs from the same initial weights give the same curve.
+    progress=True draws a tqdm bar on stdout, one update per epoch, showing
+    only the epoch count and the rounded loss (no timings), so its text is the
+    same on every run. returns a list of the mean training loss of each epoch.
     """
     from tqdm import tqdm
 
     X = _as_float_tensor("X", X, ("N", "T", "D"))
     y = _as_float_tensor("y", y, (("N", X.shape[0]), 1))
-    epochs, batch_size = positive_int("epochs", epochs), positive_int("batch_size", batch_size)
+    epochs, batch_size = (
+        positive_int("epochs", epochs),
+        positive_int("batch_size", batch_size),
+    )
     seed = check_seed(seed)
     lr = positive_number("lr", lr)
     generator = torch.Generator().manual_seed(seed)

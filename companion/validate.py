@@ -27,7 +27,7 @@ def _fmt_spec(spec):
 
 
 def _size(item):
-    """The fixed size of one axis of a spec, or None if any size is accepted."""
+    """The fixed size of one axis of a spec, or None for any size."""
     if isinstance(item, tuple):
         return item[1]
     return item if isinstance(item, int) else None
@@ -76,7 +76,7 @@ def as_float_array(
 
 
 def float_tensor(name: str, value, spec):
-    """Return ``value`` if it is a float torch.Tensor whose shape matches ``spec``.
+    """Return ``value`` if it is a float torch.Tensor of shape ``spec``.
 
     ``spec`` as in ``as_float_array``. Torch is imported here, never at
     ``import companion``.
@@ -110,7 +110,7 @@ def _is_number(value) -> bool:
 
 
 def positive_int(name: str, value) -> int:
-    """Return ``value`` as an int, refusing bools, floats and numbers below 1."""
+    """Return ``value`` as an int; bools, floats and numbers < 1 refused."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, np.integer)
     ):
@@ -121,14 +121,14 @@ def positive_int(name: str, value) -> int:
 
 
 def positive_number(name: str, value) -> float:
-    """Return ``value`` as a float if it is a finite number > 0 (bools refused)."""
+    """Return ``value`` as a float if it is a finite number > 0 (no bool)."""
     if not _is_number(value) or not (np.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a positive number; got {value!r}")
     return float(value)
 
 
 def non_negative_number(name: str, value) -> float:
-    """Return ``value`` as a float if it is a finite number >= 0 (bools refused)."""
+    """Return ``value`` as a float if it is a finite number >= 0 (no bool)."""
     if not _is_number(value) or not (np.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a number >= 0; got {value!r}")
     return float(value)
@@ -137,7 +137,9 @@ def non_negative_number(name: str, value) -> float:
 def probability(name: str, value) -> float:
     """Return ``value`` as a float if it lies in [0, 1)."""
     if not _is_number(value) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a probability in [0, 1); got {value!r}")
+        raise ValueError(
+            f"{name} must be a probability in [0, 1); got {value!r}"
+        )
     return float(value)
 
 
@@ -148,7 +150,9 @@ def seed(value, name: str = "seed") -> int:
         or not isinstance(value, (int, np.integer))
         or value < 0
     ):
-        raise ValueError(f"{name} must be a non-negative integer; got {value!r}")
+        raise ValueError(
+            f"{name} must be a non-negative integer; got {value!r}"
+        )
     return int(value)
 
 
@@ -170,7 +174,7 @@ def boolean(name: str, value) -> bool:
 
 
 def one_of(name: str, value, choices):
-    """Return ``value`` if it is one of ``choices``, else a ValueError listing them."""
+    """Return ``value`` if it is one of ``choices``; else list them."""
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {listed}; got {value!r}")
@@ -178,12 +182,13 @@ def one_of(name: str, value, choices):
 
 
 def instance_of(name: str, value, cls, hint: str = ""):
-    """Return ``value`` if it is an instance of ``cls`` (a class or a tuple)."""
+    """Return ``value`` if it is an instance of ``cls`` (class or tuple)."""
     if not isinstance(value, cls):
         classes = cls if isinstance(cls, tuple) else (cls,)
         want = " or ".join(c.__name__ for c in classes)
         article = "an" if want[0] in "AEFHILMNORSX" else "a"  # spoken letters
         raise ValueError(
-            f"{name} must be {article} {want}{hint}; got {type(value).__name__}"
+            f"{name} must be {article} {want}{hint}; "
+            f"got {type(value).__name__}"
         )
     return value

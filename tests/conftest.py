@@ -37,7 +37,11 @@ TOL_FLOAT64 = 1e-12
 @pytest.fixture(scope="session")
 def tolerances():
     """The tolerances above, for tests that compare implementations."""
-    return {"atol_gradcheck": GRADCHECK_ATOL, "float32": TOL_FLOAT32, "float64": TOL_FLOAT64}
+    return {
+        "atol_gradcheck": GRADCHECK_ATOL,
+        "float32": TOL_FLOAT32,
+        "float64": TOL_FLOAT64,
+    }
 
 
 @pytest.fixture
@@ -65,5 +69,9 @@ def pytest_make_collect_report(collector):
     for name in _OPTIONAL:
         if f"No module named '{name}" in text:
             report.outcome = "skipped"
-            report.longrepr = (str(collector.path), 0, f"Skipped: needs {name} (NumPy-only run)")
+            report.longrepr = (
+                str(collector.path),
+                0,
+                f"Skipped: needs {name} (NumPy-only run)",
+            )
             return

@@ -1,4 +1,5 @@
 """Checks of the book itself: toc, editions, identical code and outputs, clean notebooks."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,22 @@ import unicodedata
 
 import pytest
 
-from nbtools import LANGS, ROOT, book_notebooks, comparable_outputs, resolve, strip_comments, toc_files
+from nbtools import (
+    LANGS,
+    ROOT,
+    book_notebooks,
+    comparable_outputs,
+    resolve,
+    strip_comments,
+    toc_files,
+)
 
 NOTEBOOKS = book_notebooks()
 CHAPTERS = sorted({p.name for p in NOTEBOOKS})
-SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]"), "zh": re.compile(r"[\u4e00-\u9fff]")}
+SCRIPT = {
+    "ko": re.compile(r"[\uac00-\ud7a3]"),
+    "zh": re.compile(r"[\u4e00-\u9fff]"),
+}
 
 
 def load(path):
@@ -29,56 +41,104 @@ def test_every_toc_entry_exists():
 
 def test_every_page_under_book_is_in_the_toc():
     listed = {resolve(entry) for entry in toc_files()}
-    pages = [p for p in (ROOT / "book").rglob("*") if p.suffix in (".ipynb", ".md") and "_build" not in p.parts]
-    stray = [rel(p) for p in pages if p not in listed and ".ipynb_checkpoints" not in p.parts]
+    pages = [
+        p
+        for p in (ROOT / "book").rglob("*")
+        if p.suffix in (".ipynb", ".md") and "_build" not in p.parts
+    ]
+    stray = [
+        rel(p)
+        for p in pages
+        if p not in listed and ".ipynb_checkpoints" not in p.parts
+    ]
     assert not stray, f"pages under book/ missing from _toc.yml: {stray}"
 
 
 def test_editions_have_the_same_pages():
-    names = {lang: sorted(p.name for p in (ROOT / "book" / lang).iterdir() if p.suffix in (".ipynb", ".md")) for lang in LANGS}
+    names = {
+        lang: sorted(
+            p.name
+            for p in (ROOT / "book" / lang).iterdir()
+            if p.suffix in (".ipynb", ".md")
+        )
+        for lang in LANGS
+    }
     for lang in LANGS[1:]:
-        assert names[lang] == names["en"], f"book/{lang} has {names[lang]}, book/en has {names['en']}"
+        assert names[lang] == names["en"], (
+            f"book/{lang} has {names[lang]}, book/en has {names['en']}"
+        )
 
 
 def test_each_edition_lists_the_same_chapters_in_the_same_order():
     entries = toc_files()
-    per_lang = {lang: [e.split("/", 2)[2] for e in entries if e.startswith(f"book/{lang}/")] for lang in LANGS}
+    per_lang = {
+        lang: [
+            e.split("/", 2)[2]
+            for e in entries
+            if e.startswith(f"book/{lang}/")
+        ]
+        for lang in LANGS
+    }
     assert per_lang["en"], "no English chapters in _toc.yml"
     for lang in LANGS[1:]:
-        assert per_lang[lang] == per_lang["en"], f"toc order of {lang} differs from en"
+        assert per_lang[lang] == per_lang["en"], (
+            f"toc order of {lang} differs from en"
+        )
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 @pytest.mark.parametrize("lang", LANGS[1:])
 def test_translation_has_identical_code_and_outputs(name, lang):
     en, other = ROOT / "book" / "en" / name, ROOT / "book" / lang / name
-    assert other.exists(), f"{rel(other)} is missing (every chapter exists in en, ko and zh)"
+    assert other.exists(), (
+        f"{rel(other)} is missing (every chapter exists in en, ko and zh)"
+    )
     code_en = [c for c in load(en)["cells"] if c["cell_type"] == "code"]
     code_other = [c for c in load(other)["cells"] if c["cell_type"] == "code"]
     assert len(code_other) == len(code_en), (
         f"{rel(other)} has {len(code_other)} code cells, {rel(en)} has {len(code_en)}"
     )
     for k, (a, b) in enumerate(zip(code_en, code_other), start=1):
-        src_a, src_b = strip_comments("".join(a["source"])), strip_comments("".join(b["source"]))
-        assert src_a == src_b, f"{name}, code cell {k}: {lang} code differs from en\n--- en\n{src_a}\n--- {lang}\n{src_b}"
-        tags_a, tags_b = a["metadata"].get("tags", []), b["metadata"].get("tags", [])
-        assert tags_a == tags_b, f"{name}, code cell {k}: tags differ ({tags_a} vs {tags_b})"
+        src_a, src_b = (
+            strip_comments("".join(a["source"])),
+            strip_comments("".join(b["source"])),
+        )
+        assert src_a == src_b, (
+            f"{name}, code cell {k}: {lang} code differs from en\n--- en\n{src_a}\n--- {lang}\n{src_b}"
+        )
+        tags_a, tags_b = (
+            a["metadata"].get("tags", []),
+            b["metadata"].get("tags", []),
+        )
+        assert tags_a == tags_b, (
+            f"{name}, code cell {k}: tags differ ({tags_a} vs {tags_b})"
+        )
         if "nbval-ignore-output" in tags_a:
             continue
-        assert comparable_outputs(a) == comparable_outputs(b), f"{name}, code cell {k}: {lang} outputs differ from en"
+        assert comparable_outputs(a) == comparable_outputs(b), (
+            f"{name}, code cell {k}: {lang} outputs differ from en"
+        )
 
 
 @pytest.mark.parametrize("lang", LANGS[1:])
 def test_translations_are_written_in_their_language(lang):
     for path in sorted((ROOT / "book" / lang).glob("*")):
         if path.suffix == ".ipynb":
-            prose = "".join("".join(c["source"]) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+            prose = "".join(
+                "".join(c["source"])
+                for c in load(path)["cells"]
+                if c["cell_type"] == "markdown"
+            )
         elif path.suffix == ".md":
             prose = path.read_text(encoding="utf-8")
         else:
             continue
-        share = len(SCRIPT[lang].findall(prose)) / max(1, len(re.findall(r"[A-Za-z\u3131-\u9fff]", prose)))
-        assert share > 0.3, f"{rel(path)}: prose does not read as {lang} ({share:.0%} of letters in its script)"
+        share = len(SCRIPT[lang].findall(prose)) / max(
+            1, len(re.findall(r"[A-Za-z\u3131-\u9fff]", prose))
+        )
+        assert share > 0.3, (
+            f"{rel(path)}: prose does not read as {lang} ({share:.0%} of letters in its script)"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
@@ -87,7 +147,9 @@ def test_notebook_is_executed_and_clean(path):
     assert set(nb["metadata"]) <= {"kernelspec", "language_info"}, (
         f"{rel(path)}: stray notebook metadata {sorted(set(nb['metadata']) - {'kernelspec', 'language_info'})}"
     )
-    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", f"{rel(path)}: kernelspec must be python3"
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", (
+        f"{rel(path)}: kernelspec must be python3"
+    )
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code, f"{rel(path)} has no code cells"
     counts = [c["execution_count"] for c in code]
@@ -96,19 +158,29 @@ def test_notebook_is_executed_and_clean(path):
     )
     for k, cell in enumerate(nb["cells"], start=1):
         extra = set(cell["metadata"]) - {"tags"}
-        assert not extra, f"{rel(path)}, cell {k}: stray cell metadata {sorted(extra)}"
+        assert not extra, (
+            f"{rel(path)}, cell {k}: stray cell metadata {sorted(extra)}"
+        )
         for out in cell.get("outputs", []):
-            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
+            assert not (
+                out["output_type"] == "stream" and out["name"] == "stderr"
+            ), (
                 f"{rel(path)}, cell {k}: output on stderr (nbval cannot see C-level stderr; keep it clean)"
             )
             if out["output_type"] == "error":
-                assert "raises-exception" in cell["metadata"].get("tags", []), (
+                assert "raises-exception" in cell["metadata"].get(
+                    "tags", []
+                ), (
                     f"{rel(path)}, cell {k}: an error output in a cell not tagged raises-exception"
                 )
     first = "".join(code[0]["source"])
-    assert "setup_notebook(" in first, f"{rel(path)}: the first code cell must call companion.setup_notebook(...)"
+    assert "setup_notebook(" in first, (
+        f"{rel(path)}: the first code cell must call companion.setup_notebook(...)"
+    )
     for k, cell in enumerate(code, start=1):
-        assert not re.search(r"^\s*[!%]pip\b", "".join(cell["source"]), re.M), f"{rel(path)}, code cell {k}: no pip cells"
+        assert not re.search(
+            r"^\s*[!%]pip\b", "".join(cell["source"]), re.M
+        ), f"{rel(path)}, code cell {k}: no pip cells"
 
 
 # One word per idea (the glossary): variants a translator might reach for instead.
@@ -150,25 +222,46 @@ def test_translations_use_the_glossary_terms(lang):
             continue
         for wrong, right in DISCOURAGED[lang].items():
             if wrong in text:
-                problems.append(f"{rel(path)}: '{wrong}' (the glossary says '{right}')")
-    assert not problems, "terms that differ from the glossary:\n" + "\n".join(problems)
+                problems.append(
+                    f"{rel(path)}: '{wrong}' (the glossary says '{right}')"
+                )
+    assert not problems, "terms that differ from the glossary:\n" + "\n".join(
+        problems
+    )
 
 
 def test_editions_have_the_same_cell_sequence():
     """A dropped or added paragraph shows: the same markdown/code cell sequence in every edition."""
     problems = []
     for name in CHAPTERS:
-        kinds = {lang: [c["cell_type"] for c in load(ROOT / "book" / lang / name)["cells"]] for lang in LANGS}
+        kinds = {
+            lang: [
+                c["cell_type"]
+                for c in load(ROOT / "book" / lang / name)["cells"]
+            ]
+            for lang in LANGS
+        }
         for lang in LANGS[1:]:
             if kinds[lang] != kinds["en"]:
-                k = next((i for i, (a, b) in enumerate(zip(kinds["en"], kinds[lang])) if a != b), None)
+                k = next(
+                    (
+                        i
+                        for i, (a, b) in enumerate(
+                            zip(kinds["en"], kinds[lang])
+                        )
+                        if a != b
+                    ),
+                    None,
+                )
                 k = min(len(kinds["en"]), len(kinds[lang])) if k is None else k
                 problems.append(
                     f"{lang}/{name}: cell {k + 1} is {kinds[lang][k] if k < len(kinds[lang]) else 'missing'}, "
                     f"en has {kinds['en'][k] if k < len(kinds['en']) else 'nothing'} "
                     f"({len(kinds[lang])} cells vs {len(kinds['en'])})"
                 )
-    assert not problems, "editions differ in their cell sequence:\n" + "\n".join(problems)
+    assert not problems, (
+        "editions differ in their cell sequence:\n" + "\n".join(problems)
+    )
 
 
 CODE_COLUMNS = 79
@@ -176,24 +269,37 @@ CODE_COLUMNS = 79
 
 def display_width(line: str) -> int:
     """Columns a line takes in a monospaced font: East Asian wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
 def test_code_fits_the_column(path):
     """Code cells fit the rendered column (about 80 characters) in every edition."""
     wide = []
-    for k, cell in enumerate((c for c in load(path)["cells"] if c["cell_type"] == "code"), start=1):
-        for n, line in enumerate("".join(cell["source"]).splitlines(), start=1):
+    for k, cell in enumerate(
+        (c for c in load(path)["cells"] if c["cell_type"] == "code"), start=1
+    ):
+        for n, line in enumerate(
+            "".join(cell["source"]).splitlines(), start=1
+        ):
             if display_width(line) > CODE_COLUMNS:
-                wide.append(f"code cell {k}, line {n}: {display_width(line)} columns: {line.strip()[:60]}")
-    assert not wide, f"{rel(path)}: lines wider than {CODE_COLUMNS} columns:\n" + "\n".join(wide)
+                wide.append(
+                    f"code cell {k}, line {n}: {display_width(line)} columns: {line.strip()[:60]}"
+                )
+    assert not wide, (
+        f"{rel(path)}: lines wider than {CODE_COLUMNS} columns:\n"
+        + "\n".join(wide)
+    )
 
 
 # A stored output must not show where the notebook was run: home folders,
 # checkouts, virtual environments, kernels' temporary files.
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|home|root|tmp|Users|usr|opt|var|private)/[\w.\-/]+")
+MACHINE_PATH = re.compile(
+    r"(?<![\w.])/(?:work|home|root|tmp|Users|usr|opt|var|private)/[\w.\-/]+"
+)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
@@ -209,12 +315,17 @@ def test_stored_outputs_show_no_machine_paths(path):
             else:
                 for mime, value in out.get("data", {}).items():
                     if mime.startswith("text/"):
-                        texts.append("".join(value) if isinstance(value, list) else value)
+                        texts.append(
+                            "".join(value)
+                            if isinstance(value, list)
+                            else value
+                        )
             for text in texts:
                 text = ANSI.sub("", text)
                 found += [f"cell {k}: {m}" for m in MACHINE_PATH.findall(text)]
-    assert not found, f"{rel(path)}: stored outputs show machine paths (re-run `make execute`):\n" + "\n".join(
-        found[:10]
+    assert not found, (
+        f"{rel(path)}: stored outputs show machine paths (re-run `make execute`):\n"
+        + "\n".join(found[:10])
     )
 
 
@@ -227,12 +338,21 @@ def _prints(source: str) -> bool:
 def test_a_cell_that_prints_shows_something(path):
     """A cell that calls print() at top level has visible output (a blank cell hides a bug)."""
     blank = []
-    for k, cell in enumerate((c for c in load(path)["cells"] if c["cell_type"] == "code"), start=1):
+    for k, cell in enumerate(
+        (c for c in load(path)["cells"] if c["cell_type"] == "code"), start=1
+    ):
         if not _prints("".join(cell["source"])):
             continue
         text = "".join(
-            "".join(o["text"]) for o in cell.get("outputs", []) if o["output_type"] == "stream"
-        ) + "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", []))
-        if not text.strip() and not any(o["output_type"] == "error" for o in cell.get("outputs", [])):
+            "".join(o["text"])
+            for o in cell.get("outputs", [])
+            if o["output_type"] == "stream"
+        ) + "".join(
+            str(o.get("data", {}).get("text/plain", ""))
+            for o in cell.get("outputs", [])
+        )
+        if not text.strip() and not any(
+            o["output_type"] == "error" for o in cell.get("outputs", [])
+        ):
             blank.append(f"code cell {k}")
     assert not blank, f"{rel(path)}: cells that print show nothing: {blank}"

@@ -39,23 +39,48 @@ class Cell(NamedTuple):
 
 CELLS = {
     "rnn": Cell(
-        RNNParams, RNNGrads, ("h",), companion.rnn_step, companion.rnn_forward,
-        companion.rnn_step_backward, companion.rnn_backward, "RNN", ("RNNCache", "RNNStepCache"),
+        RNNParams,
+        RNNGrads,
+        ("h",),
+        companion.rnn_step,
+        companion.rnn_forward,
+        companion.rnn_step_backward,
+        companion.rnn_backward,
+        "RNN",
+        ("RNNCache", "RNNStepCache"),
     ),
     "lstm": Cell(
-        LSTMParams, LSTMGrads, ("h", "c"), companion.lstm_step, companion.lstm_forward,
-        companion.lstm_step_backward, companion.lstm_backward, "LSTM", ("LSTMCache", "LSTMStepCache"),
+        LSTMParams,
+        LSTMGrads,
+        ("h", "c"),
+        companion.lstm_step,
+        companion.lstm_forward,
+        companion.lstm_step_backward,
+        companion.lstm_backward,
+        "LSTM",
+        ("LSTMCache", "LSTMStepCache"),
     ),
     "gru": Cell(  # GRUParams.random draws the reset-after variant, nn.GRU's
-        GRUParams, GRUGrads, ("h",), companion.gru_step, companion.gru_forward,
-        companion.gru_step_backward, companion.gru_backward, "GRU", ("GRUCache", "GRUStepCache"),
+        GRUParams,
+        GRUGrads,
+        ("h",),
+        companion.gru_step,
+        companion.gru_forward,
+        companion.gru_step_backward,
+        companion.gru_backward,
+        "GRU",
+        ("GRUCache", "GRUStepCache"),
     ),
 }
 cells = pytest.mark.parametrize("name", list(CELLS))
 
 # N, T, D, H, seed
 sizes = st.tuples(
-    st.integers(1, 3), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(0, 2**31 - 1)
+    st.integers(1, 3),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 2**31 - 1),
 )
 
 
@@ -79,7 +104,9 @@ def forward(cell, x, params, states):
 def loss(cell, params, x, states, G, g):
     """L = sum(hs * G) + sum over the last states of sum(state_T * g)."""
     hs, finals, _ = forward(cell, x, params, states)
-    return float(np.sum(hs * G) + sum(np.sum(s * w) for s, w in zip(finals, g)))
+    return float(
+        np.sum(hs * G) + sum(np.sum(s * w) for s, w in zip(finals, g))
+    )
 
 
 def backward(cell, G, cache, g):
@@ -120,7 +147,9 @@ def test_zero_initial_states_by_default(name):
     params = cell.params.random(3, 4, np.random.default_rng(0))
     x = np.ones((2, 3, 3))
     zeros = [np.zeros((2, 4)) for _ in cell.states]
-    np.testing.assert_array_equal(cell.forward(x, params)[0], cell.forward(x, params, *zeros)[0])
+    np.testing.assert_array_equal(
+        cell.forward(x, params)[0], cell.forward(x, params, *zeros)[0]
+    )
 
 
 @cells
@@ -128,9 +157,13 @@ def test_zero_initial_states_by_default(name):
 def test_dtype_in_is_dtype_out(name, dtype):
     cell = CELLS[name]
     params, x, states, G, _ = problem(cell, 2, 3, 3, 4, 2)
-    hs, finals, cache = forward(cell, x.astype(dtype), params, [s.astype(dtype) for s in states])
+    hs, finals, cache = forward(
+        cell, x.astype(dtype), params, [s.astype(dtype) for s in states]
+    )
     assert hs.dtype == dtype and all(s.dtype == dtype for s in finals)
-    assert cache.hs.dtype == dtype and all(a.dtype == dtype for a in cache.params.as_dict().values())
+    assert cache.hs.dtype == dtype and all(
+        a.dtype == dtype for a in cache.params.as_dict().values()
+    )
     dx, dstates, grads = backward(cell, G, cache, [])
     assert dx.dtype == dtype and all(d.dtype == dtype for d in dstates)
     assert all(a.dtype == dtype for a in grads.as_dict().values())
@@ -154,12 +187,26 @@ def test_backward_matches_finite_differences(name, size):
     _, _, cache = forward(cell, x, params, states)
     dx, dstates, grads = backward(cell, G, cache, g)
     assert isinstance(grads, cell.grads)
-    check_gradient("params", lambda p: loss(cell, p, x, states, G, g), params, grads, atol=GRADCHECK_ATOL)
-    check_gradient("x", lambda v: loss(cell, params, v, states, G, g), x, dx, atol=GRADCHECK_ATOL)
+    check_gradient(
+        "params",
+        lambda p: loss(cell, p, x, states, G, g),
+        params,
+        grads,
+        atol=GRADCHECK_ATOL,
+    )
+    check_gradient(
+        "x",
+        lambda v: loss(cell, params, v, states, G, g),
+        x,
+        dx,
+        atol=GRADCHECK_ATOL,
+    )
     for k, (s, ds) in enumerate(zip(states, dstates)):
 
         def f(v, k=k):
-            return loss(cell, params, x, states[:k] + [v] + states[k + 1 :], G, g)
+            return loss(
+                cell, params, x, states[:k] + [v] + states[k + 1 :], G, g
+            )
 
         check_gradient(f"{cell.states[k]}0", f, s, ds, atol=GRADCHECK_ATOL)
 
@@ -174,12 +221,17 @@ def test_backward_matches_torch_autograd(name, size):
     cell = CELLS[name]
     params, x, states, G, g = problem(cell, *size)
     N, T, D, H, _ = size
-    module = to_torch(params, getattr(torch.nn, cell.torch_module)(D, H, batch_first=True).double())
+    module = to_torch(
+        params,
+        getattr(torch.nn, cell.torch_module)(D, H, batch_first=True).double(),
+    )
     x_t = torch.tensor(x, requires_grad=True)
     s_t = [torch.tensor(s[None], requires_grad=True) for s in states]
     out, finals = module(x_t, s_t[0] if len(s_t) == 1 else tuple(s_t))
     finals = [finals] if len(s_t) == 1 else list(finals)
-    L = torch.sum(out * torch.from_numpy(G)) + sum(torch.sum(f[0] * torch.from_numpy(w)) for f, w in zip(finals, g))
+    L = torch.sum(out * torch.from_numpy(G)) + sum(
+        torch.sum(f[0] * torch.from_numpy(w)) for f, w in zip(finals, g)
+    )
     L.backward()
 
     _, _, cache = forward(cell, x, params, states)
@@ -188,9 +240,15 @@ def test_backward_matches_torch_autograd(name, size):
     np.testing.assert_allclose(dx, x_t.grad.numpy(), **close)
     for ds, st_ in zip(dstates, s_t):
         np.testing.assert_allclose(ds, st_.grad.numpy()[0], **close)
-    dW_in, dW_rec, db = list(grads.as_dict().values())[:3]  # the GRU's db_hg: test_gru_frameworks.py
-    np.testing.assert_allclose(dW_in, module.weight_ih_l0.grad.numpy().T, **close)
-    np.testing.assert_allclose(dW_rec, module.weight_hh_l0.grad.numpy().T, **close)
+    dW_in, dW_rec, db = list(grads.as_dict().values())[
+        :3
+    ]  # the GRU's db_hg: test_gru_frameworks.py
+    np.testing.assert_allclose(
+        dW_in, module.weight_ih_l0.grad.numpy().T, **close
+    )
+    np.testing.assert_allclose(
+        dW_rec, module.weight_hh_l0.grad.numpy().T, **close
+    )
     np.testing.assert_allclose(db, module.bias_ih_l0.grad.numpy(), **close)
 
 
@@ -199,7 +257,9 @@ def test_step_backward_is_one_step_of_the_sequence(name):
     cell = CELLS[name]
     params, x, states, G, g = problem(cell, 2, 1, 3, 4, 1)
     *_, step_cache = cell.step(x[:, 0], *states, params)
-    g_step = g[1:]  # the LSTM's dL/dc_1 arrives along the cell; h's own is G[:, 0]
+    g_step = g[
+        1:
+    ]  # the LSTM's dL/dc_1 arrives along the cell; h's own is G[:, 0]
     dx_t, *dprev, step_grads = cell.step_backward(G[:, 0], *g_step, step_cache)
     _, _, cache = forward(cell, x, params, states)
     dx, dstates, grads = backward(cell, G, cache, [None] + g_step)
@@ -224,7 +284,10 @@ def test_grads_carry_what_reaches_every_state(name):
     later = [grads.dc[:, 3]] if name == "lstm" else []
     if name == "lstm":  # the step backward wants dL/dc_4 along the cell only
         o = cache.gates[:, 3, 9:12]
-        later = [grads.dc[:, 3] - grads.dh[:, 3] * o * (1 - np.tanh(cache.cs[:, 3]) ** 2)]
+        later = [
+            grads.dc[:, 3]
+            - grads.dh[:, 3] * o * (1 - np.tanh(cache.cs[:, 3]) ** 2)
+        ]
     _, back, *_ = cell.step_backward(grads.dh[:, 3], *later, step_cache)
     np.testing.assert_allclose(grads.dh[:, 2], G[:, 2] + back, rtol=1e-12)
 
@@ -248,21 +311,45 @@ def test_forward_refuses_bad_input(name):
     cell = CELLS[name]
     params = cell.params.random(3, 4, np.random.default_rng(0))
     bad = [
-        ((np.ones((5, 3)),), r"x must have shape \(N, T, D=3\) \(3-D\); got \(5, 3\)"),
-        ((np.ones((2, 5, 4)),), r"x must have shape \(N, T, D=3\); got \(2, 5, 4\)"),
-        ((np.ones((2, 5, 3), dtype=int),), "x must hold floating-point numbers"),
+        (
+            (np.ones((5, 3)),),
+            r"x must have shape \(N, T, D=3\) \(3-D\); got \(5, 3\)",
+        ),
+        (
+            (np.ones((2, 5, 4)),),
+            r"x must have shape \(N, T, D=3\); got \(2, 5, 4\)",
+        ),
+        (
+            (np.ones((2, 5, 3), dtype=int),),
+            "x must hold floating-point numbers",
+        ),
         ((np.full((2, 5, 3), np.inf),), "x contains NaN or infinite"),
         ((np.ones((2, 0, 3)),), "no empty axis"),
-        ((np.ones((2, 5, 3)), np.ones((3, 4))), r"h0 must have shape \(N=2, H=4\); got \(3, 4\)"),
-        ((np.ones((2, 5, 3)), np.ones((2, 5))), r"h0 must have shape \(N=2, H=4\); got \(2, 5\)"),
+        (
+            (np.ones((2, 5, 3)), np.ones((3, 4))),
+            r"h0 must have shape \(N=2, H=4\); got \(3, 4\)",
+        ),
+        (
+            (np.ones((2, 5, 3)), np.ones((2, 5))),
+            r"h0 must have shape \(N=2, H=4\); got \(2, 5\)",
+        ),
     ]
     for args, message in bad:
         with pytest.raises(ValueError, match=message):
             cell.forward(args[0], params, *args[1:])
-    with pytest.raises(ValueError, match=f"params must be an? {cell.params.__name__}"):
+    with pytest.raises(
+        ValueError, match=f"params must be an? {cell.params.__name__}"
+    ):
         cell.forward(np.ones((2, 3, 3)), {"W": 1})
-    with pytest.raises(ValueError, match=r"h_prev must have shape \(N=2, H=4\)"):
-        cell.step(np.ones((2, 3)), np.ones((2, 3)), *([np.ones((2, 4))] * (len(cell.states) - 1)), params)
+    with pytest.raises(
+        ValueError, match=r"h_prev must have shape \(N=2, H=4\)"
+    ):
+        cell.step(
+            np.ones((2, 3)),
+            np.ones((2, 3)),
+            *([np.ones((2, 4))] * (len(cell.states) - 1)),
+            params,
+        )
 
 
 @cells
@@ -273,15 +360,35 @@ def test_backward_refuses_bad_input(name):
     G = np.ones((2, 3, 4))
     fwd = cell.forward.__name__
     bad = [
-        (lambda: cell.backward(G[:, :2], cache), r"dhs must have shape \(N=2, T=3, H=4\); got \(2, 2, 4\)"),
-        (lambda: cell.backward(G, cache, np.ones((2, 5))), r"dh_T must have shape \(N=2, H=4\); got \(2, 5\)"),
-        (lambda: cell.backward(G, (1, 2, 3, 4)), f"cache must be an? {cell.cache_source[0]} returned by {fwd}"),
-        (lambda: cell.backward(np.full(G.shape, np.nan), cache), "dhs contains NaN"),
-        (lambda: cell.step_backward(*([G[:, 0]] * len(cell.states)), cache), f"cache must be an? {cell.cache_source[1]}"),
+        (
+            lambda: cell.backward(G[:, :2], cache),
+            r"dhs must have shape \(N=2, T=3, H=4\); got \(2, 2, 4\)",
+        ),
+        (
+            lambda: cell.backward(G, cache, np.ones((2, 5))),
+            r"dh_T must have shape \(N=2, H=4\); got \(2, 5\)",
+        ),
+        (
+            lambda: cell.backward(G, (1, 2, 3, 4)),
+            f"cache must be an? {cell.cache_source[0]} returned by {fwd}",
+        ),
+        (
+            lambda: cell.backward(np.full(G.shape, np.nan), cache),
+            "dhs contains NaN",
+        ),
+        (
+            lambda: cell.step_backward(*([G[:, 0]] * len(cell.states)), cache),
+            f"cache must be an? {cell.cache_source[1]}",
+        ),
     ]
     for call, message in bad:
         with pytest.raises(ValueError, match=message):
             call()
     *_, step_cache = cell.step(x[:, 0], *states, params)
-    with pytest.raises(ValueError, match=r"dh_t must have shape \(N=2, H=4\) \(2-D\); got \(4,\)"):
-        cell.step_backward(np.ones(4), *([None] * (len(cell.states) - 1)), step_cache)
+    with pytest.raises(
+        ValueError,
+        match=r"dh_t must have shape \(N=2, H=4\) \(2-D\); got \(4,\)",
+    ):
+        cell.step_backward(
+            np.ones(4), *([None] * (len(cell.states) - 1)), step_cache
+        )

@@ -1,4 +1,5 @@
 """companion.convert.keras_layers: round trips and clear errors."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -6,7 +7,13 @@ from hypothesis import strategies as st
 
 keras = pytest.importorskip("keras")
 
-from companion import LSTMParams, RNNParams, lstm_forward, rnn_forward, seed_everything  # noqa: E402
+from companion import (
+    LSTMParams,
+    RNNParams,
+    lstm_forward,
+    rnn_forward,
+    seed_everything,
+)  # noqa: E402
 from companion.convert import from_keras, to_keras  # noqa: E402
 
 SIZES = st.tuples(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**16))
@@ -29,7 +36,9 @@ def test_simple_rnn_round_trip_and_forward(sizes):
     for name, value in params.as_dict().items():
         np.testing.assert_array_equal(back.as_dict()[name], value)
     x = rng.standard_normal((2, 4, D)).astype(np.float32)
-    np.testing.assert_allclose(np.asarray(layer(x)), rnn_forward(x, params)[0], atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(layer(x)), rnn_forward(x, params)[0], atol=1e-5
+    )
 
 
 @settings(max_examples=10, deadline=None)
@@ -44,32 +53,49 @@ def test_lstm_round_trip_and_forward(sizes):
     for name, value in params.as_dict().items():
         np.testing.assert_array_equal(back.as_dict()[name], value)
     x = rng.standard_normal((2, 4, D)).astype(np.float32)
-    np.testing.assert_allclose(np.asarray(layer(x)), lstm_forward(x, params)[0], atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(layer(x)), lstm_forward(x, params)[0], atol=1e-5
+    )
 
 
 def test_from_keras_refuses_other_layers_and_unbuilt_ones():
     seed_everything(0)
-    with pytest.raises(ValueError, match="layer must be a keras.layers.SimpleRNN or keras.layers.LSTM or keras.layers.GRU; got Dense"):
+    with pytest.raises(
+        ValueError,
+        match="layer must be a keras.layers.SimpleRNN or keras.layers.LSTM or keras.layers.GRU; got Dense",
+    ):
         from_keras(keras.layers.Dense(3))
     with pytest.raises(ValueError, match="has no weights yet: build it first"):
         from_keras(keras.layers.LSTM(3))
     gru = keras.layers.GRU(3)
     gru.build((None, None, 2))
-    with pytest.raises(ValueError, match="params must be a GRUParams for a GRU layer; got LSTMParams"):
+    with pytest.raises(
+        ValueError,
+        match="params must be a GRUParams for a GRU layer; got LSTMParams",
+    ):
         to_keras(LSTMParams.random(2, 3, np.random.default_rng(0)), gru)
 
 
 def test_to_keras_refuses_wrong_kind_and_size():
     rng = np.random.default_rng(0)
     lstm = built(keras.layers.LSTM, 3, 4)
-    with pytest.raises(ValueError, match="params must be an LSTMParams for a LSTM layer; got RNNParams"):
+    with pytest.raises(
+        ValueError,
+        match="params must be an LSTMParams for a LSTM layer; got RNNParams",
+    ):
         to_keras(RNNParams.random(3, 4, rng), lstm)
-    with pytest.raises(ValueError, match=r"params have D=2, H=4 but layer .* has D=3, H=4"):
+    with pytest.raises(
+        ValueError, match=r"params have D=2, H=4 but layer .* has D=3, H=4"
+    ):
         to_keras(LSTMParams.random(2, 4, rng), lstm)
-    with pytest.raises(ValueError, match=r"params have D=3, H=5 but layer .* has D=3, H=4"):
+    with pytest.raises(
+        ValueError, match=r"params have D=3, H=5 but layer .* has D=3, H=4"
+    ):
         to_keras(LSTMParams.random(3, 5, rng), lstm)
     rnn = built(keras.layers.SimpleRNN, 3, 4)
-    with pytest.raises(ValueError, match="params must be an RNNParams for a SimpleRNN layer"):
+    with pytest.raises(
+        ValueError, match="params must be an RNNParams for a SimpleRNN layer"
+    ):
         to_keras(LSTMParams.random(3, 4, rng), rnn)
 
 

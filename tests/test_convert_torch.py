@@ -5,13 +5,20 @@ from hypothesis import strategies as st
 
 import companion
 from companion import LSTMParams, RNNParams
-from companion.convert import from_torch, stacked_from_torch, stacked_to_torch, to_torch
+from companion.convert import (
+    from_torch,
+    stacked_from_torch,
+    stacked_to_torch,
+    to_torch,
+)
 from companion.stacked import stacked_forward, stacked_param_count
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-sizes = st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**31 - 1))
+sizes = st.tuples(
+    st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**31 - 1)
+)
 MODULES = {
     "rnn": (nn.RNN, RNNParams),
     "rnn_cell": (nn.RNNCell, RNNParams),
@@ -26,7 +33,9 @@ MODULES = {
 def test_params_to_module_to_params_is_exact(kind, size):
     D, H, seed = size
     module_cls, params_cls = MODULES[kind]
-    params = params_cls.random(D, H, np.random.default_rng(seed), dtype=np.float32)
+    params = params_cls.random(
+        D, H, np.random.default_rng(seed), dtype=np.float32
+    )
     back = from_torch(to_torch(params, module_cls(D, H)))
     assert type(back) is params_cls
     for name, value in params.as_dict().items():
@@ -43,11 +52,19 @@ def test_module_to_params_to_module_keeps_the_function(kind, size):
     module = module_cls(D, H)
     copy = to_torch(from_torch(module), module_cls(D, H))
     # weights survive exactly; the two biases only as their sum
-    assert torch.equal(copy.state_dict()[_name(module, "weight_ih")], module.state_dict()[_name(module, "weight_ih")])
-    b_sum = module.state_dict()[_name(module, "bias_ih")] + module.state_dict()[_name(module, "bias_hh")]
+    assert torch.equal(
+        copy.state_dict()[_name(module, "weight_ih")],
+        module.state_dict()[_name(module, "weight_ih")],
+    )
+    b_sum = (
+        module.state_dict()[_name(module, "bias_ih")]
+        + module.state_dict()[_name(module, "bias_hh")]
+    )
     assert torch.allclose(copy.state_dict()[_name(module, "bias_ih")], b_sum)
     assert not copy.state_dict()[_name(module, "bias_hh")].any()
-    x = torch.from_numpy(np.random.default_rng(seed).standard_normal((3, D)).astype(np.float32))
+    x = torch.from_numpy(
+        np.random.default_rng(seed).standard_normal((3, D)).astype(np.float32)
+    )
     with torch.no_grad():
         a, b = module(x), copy(x)
     a, b = (v[0] if isinstance(v, tuple) else v for v in (a, b))
@@ -66,8 +83,16 @@ def test_modules_match_the_numpy_reference():
     with torch.no_grad():
         out_rnn, _ = rnn(torch.from_numpy(x))
         out_lstm, _ = lstm(torch.from_numpy(x))
-    np.testing.assert_allclose(out_rnn.numpy(), companion.rnn_forward(x, from_torch(rnn))[0], atol=1e-5)
-    np.testing.assert_allclose(out_lstm.numpy(), companion.lstm_forward(x, from_torch(lstm))[0], atol=1e-5)
+    np.testing.assert_allclose(
+        out_rnn.numpy(),
+        companion.rnn_forward(x, from_torch(rnn))[0],
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(
+        out_lstm.numpy(),
+        companion.lstm_forward(x, from_torch(lstm))[0],
+        atol=1e-5,
+    )
 
 
 def test_module_without_bias():
@@ -82,11 +107,20 @@ def test_module_without_bias():
 @pytest.mark.parametrize(
     "module, message",
     [
-        (lambda: nn.LSTM(2, 3, num_layers=2), "single-layer, one-directional nn.LSTM.*stacked_from_torch"),
-        (lambda: nn.RNN(2, 3, bidirectional=True), "one-directional nn.RNN; got num_layers=1, bidirectional=True"),
+        (
+            lambda: nn.LSTM(2, 3, num_layers=2),
+            "single-layer, one-directional nn.LSTM.*stacked_from_torch",
+        ),
+        (
+            lambda: nn.RNN(2, 3, bidirectional=True),
+            "one-directional nn.RNN; got num_layers=1, bidirectional=True",
+        ),
         (lambda: nn.RNN(2, 3, nonlinearity="relu"), "nonlinearity='tanh'"),
         (lambda: nn.LSTM(2, 3, proj_size=2), "proj_size=0"),
-        (lambda: nn.Conv1d(2, 3, 1), "must be one of nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell, nn.GRU, nn.GRUCell; got Conv1d"),
+        (
+            lambda: nn.Conv1d(2, 3, 1),
+            "must be one of nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell, nn.GRU, nn.GRUCell; got Conv1d",
+        ),
         (lambda: nn.Linear(2, 3), "got Linear"),
     ],
 )
@@ -97,9 +131,15 @@ def test_unsupported_modules_are_refused(module, message):
 
 def test_to_torch_checks_kind_and_shape():
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="params must be an LSTMParams for LSTMCell; got RNNParams"):
+    with pytest.raises(
+        ValueError,
+        match="params must be an LSTMParams for LSTMCell; got RNNParams",
+    ):
         to_torch(RNNParams.random(2, 3, rng), nn.LSTMCell(2, 3))
-    with pytest.raises(ValueError, match=r"params must have D=2 and H=3 to match RNN \(weight_ih_l0\); got D=4, H=3"):
+    with pytest.raises(
+        ValueError,
+        match=r"params must have D=2 and H=3 to match RNN \(weight_ih_l0\); got D=4, H=3",
+    ):
         to_torch(RNNParams.random(4, 3, rng), nn.RNN(2, 3))
 
 
@@ -112,14 +152,22 @@ PARAMS = {"rnn": RNNParams, "lstm": LSTMParams}
 def _layers(cell, D, H, L, rng, bidirectional=False):
     cls = PARAMS[cell]
     if bidirectional:
-        return [(cls.random(D if k == 0 else 2 * H, H, rng), cls.random(D if k == 0 else 2 * H, H, rng)) for k in range(L)]
+        return [
+            (
+                cls.random(D if k == 0 else 2 * H, H, rng),
+                cls.random(D if k == 0 else 2 * H, H, rng),
+            )
+            for k in range(L)
+        ]
     return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
 
 
 def _torch_module(cell, D, H, L, bidirectional):
     torch.manual_seed(0)
     cls = torch.nn.RNN if cell == "rnn" else torch.nn.LSTM
-    return cls(D, H, num_layers=L, bidirectional=bidirectional, batch_first=True).double()
+    return cls(
+        D, H, num_layers=L, bidirectional=bidirectional, batch_first=True
+    ).double()
 
 
 @settings(max_examples=12, deadline=None)
@@ -143,16 +191,22 @@ def test_matches_torch_module(cell, D, H, L, bidirectional):
     h_T = [f[0] if cell == "lstm" else f for f in finals]
     np.testing.assert_allclose(np.stack(h_T), h_n.numpy(), atol=1e-12)
     params = sum(p.numel() for p in module.parameters())
-    assert params == stacked_param_count(cell, D, H, L, bidirectional, framework="torch")
+    assert params == stacked_param_count(
+        cell, D, H, L, bidirectional, framework="torch"
+    )
 
 
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_to_torch_round_trip_is_exact(bidirectional):
     rng = np.random.default_rng(6)
     layers = _layers("lstm", 3, 2, 2, rng, bidirectional)
-    module = stacked_to_torch(layers, _torch_module("lstm", 3, 2, 2, bidirectional))
+    module = stacked_to_torch(
+        layers, _torch_module("lstm", 3, 2, 2, bidirectional)
+    )
     back = stacked_from_torch(module)
-    flat = lambda ls: [p for level in ls for p in (level if bidirectional else (level,))]  # noqa: E731
+    flat = lambda ls: [
+        p for level in ls for p in (level if bidirectional else (level,))
+    ]  # noqa: E731
     for a, b in zip(flat(layers), flat(back)):
         for name, value in a.as_dict().items():
             np.testing.assert_array_equal(b.as_dict()[name], value)
@@ -160,7 +214,11 @@ def test_to_torch_round_trip_is_exact(bidirectional):
     x = rng.standard_normal((2, 5, 3))
     with torch.no_grad():
         out, _ = module(torch.from_numpy(x))
-    np.testing.assert_allclose(stacked_forward(x, layers, "lstm", bidirectional)[0], out.numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        stacked_forward(x, layers, "lstm", bidirectional)[0],
+        out.numpy(),
+        atol=1e-12,
+    )
 
 
 def test_torch_helpers_refuse_wrong_inputs():
@@ -168,13 +226,22 @@ def test_torch_helpers_refuse_wrong_inputs():
     module = _torch_module("rnn", 3, 4, 2, False)
     with pytest.raises(ValueError, match="layers must be a list of 2 layers"):
         stacked_to_torch(_layers("rnn", 3, 4, 1, rng), module)
-    with pytest.raises(ValueError, match=r"layers\[1\] must have D=4 and H=4 to match RNN \(weight_ih_l1\); got D=3"):
-        stacked_to_torch([RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)], module)
+    with pytest.raises(
+        ValueError,
+        match=r"layers\[1\] must have D=4 and H=4 to match RNN \(weight_ih_l1\); got D=3",
+    ):
+        stacked_to_torch(
+            [RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)], module
+        )
     with pytest.raises(ValueError, match=r"layers\[0\] must be an RNNParams"):
         stacked_to_torch(_layers("lstm", 3, 4, 2, rng), module)
     with pytest.raises(ValueError, match="must be a pair"):
-        stacked_to_torch(_layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True))
-    with pytest.raises(ValueError, match="must be one of nn.RNN, .*; got Linear"):
+        stacked_to_torch(
+            _layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True)
+        )
+    with pytest.raises(
+        ValueError, match="must be one of nn.RNN, .*; got Linear"
+    ):
         stacked_from_torch(torch.nn.Linear(3, 4))
     with pytest.raises(ValueError, match="use from_torch for a cell"):
         stacked_from_torch(torch.nn.RNNCell(3, 4))

@@ -4,7 +4,11 @@ from hypothesis import strategies as st
 
 from companion import breakdown_table, count_params, param_breakdown
 
-kinds_and_sizes = st.tuples(st.sampled_from(["rnn", "lstm", "dense"]), st.integers(1, 40), st.integers(1, 40))
+kinds_and_sizes = st.tuples(
+    st.sampled_from(["rnn", "lstm", "dense"]),
+    st.integers(1, 40),
+    st.integers(1, 40),
+)
 
 
 def test_worked_example_of_s3_is_18_per_gate_and_72_in_all():
@@ -36,7 +40,11 @@ def test_known_counts(kind, D, H, keras, torch):
 def test_keras_counts_the_same(case):
     keras = pytest.importorskip("keras")
     kind, D, H = case
-    layer = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "dense": keras.layers.Dense}[kind](H)
+    layer = {
+        "rnn": keras.layers.SimpleRNN,
+        "lstm": keras.layers.LSTM,
+        "dense": keras.layers.Dense,
+    }[kind](H)
     layer.build((None, D) if kind == "dense" else (None, None, D))
     assert count_params(kind, D, H) == layer.count_params()
 
@@ -46,8 +54,14 @@ def test_keras_counts_the_same(case):
 def test_torch_counts_the_same(case):
     torch = pytest.importorskip("torch")
     kind, D, H = case
-    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "dense": torch.nn.Linear}[kind](D, H)
-    assert count_params(kind, D, H, framework="torch") == sum(p.numel() for p in module.parameters())
+    module = {
+        "rnn": torch.nn.RNN,
+        "lstm": torch.nn.LSTM,
+        "dense": torch.nn.Linear,
+    }[kind](D, H)
+    assert count_params(kind, D, H, framework="torch") == sum(
+        p.numel() for p in module.parameters()
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -62,13 +76,28 @@ def test_breakdown_adds_up_to_the_count(case, framework):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("cnn", 3, 4), "kind must be one of 'rnn', 'lstm', 'gru', 'dense'; got 'cnn'"),
-        (("lstm", 3, 4, "keras", False), "reset_after is for kind='gru' only; got kind='lstm'"),
-        (("gru", 3, 4, "torch", False), "reset_after=False has no PyTorch layer"),
-        (("gru", 3, 4, "keras", 1), "reset_after must be True or False; got 1"),
+        (
+            ("cnn", 3, 4),
+            "kind must be one of 'rnn', 'lstm', 'gru', 'dense'; got 'cnn'",
+        ),
+        (
+            ("lstm", 3, 4, "keras", False),
+            "reset_after is for kind='gru' only; got kind='lstm'",
+        ),
+        (
+            ("gru", 3, 4, "torch", False),
+            "reset_after=False has no PyTorch layer",
+        ),
+        (
+            ("gru", 3, 4, "keras", 1),
+            "reset_after must be True or False; got 1",
+        ),
         (("lstm", 0, 4), "input_dim must be a positive integer; got 0"),
         (("lstm", 3, 4.0), "units must be a positive integer; got 4.0"),
-        (("lstm", 3, 4, "jax"), "framework must be one of 'keras', 'torch'; got 'jax'"),
+        (
+            ("lstm", 3, 4, "jax"),
+            "framework must be one of 'keras', 'torch'; got 'jax'",
+        ),
     ],
 )
 def test_bad_arguments(args, message):

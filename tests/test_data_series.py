@@ -5,12 +5,25 @@ from companion.data import noisy_sine, sliding_windows
 
 
 def test_noisy_sine_is_seeded_and_follows_the_formula():
-    a = noisy_sine(100, np.random.default_rng(3), period=20, amplitude=2.0, noise=0.5)
-    b = noisy_sine(100, np.random.default_rng(3), period=20, amplitude=2.0, noise=0.5)
+    a = noisy_sine(
+        100, np.random.default_rng(3), period=20, amplitude=2.0, noise=0.5
+    )
+    b = noisy_sine(
+        100, np.random.default_rng(3), period=20, amplitude=2.0, noise=0.5
+    )
     assert a.shape == (100,) and a.dtype == np.float32
     np.testing.assert_array_equal(a, b)
-    clean = noisy_sine(100, np.random.default_rng(3), period=20, amplitude=2.0, noise=0.0, dtype=np.float64)
-    np.testing.assert_allclose(clean, 2.0 * np.sin(2 * np.pi * np.arange(100) / 20), atol=1e-12)
+    clean = noisy_sine(
+        100,
+        np.random.default_rng(3),
+        period=20,
+        amplitude=2.0,
+        noise=0.0,
+        dtype=np.float64,
+    )
+    np.testing.assert_allclose(
+        clean, 2.0 * np.sin(2 * np.pi * np.arange(100) / 20), atol=1e-12
+    )
     noise = a - clean
     assert 0.4 < noise.std() < 0.6
 
@@ -22,7 +35,10 @@ def test_noisy_sine_is_seeded_and_follows_the_formula():
         ({"n_steps": 0}, "n_steps must be a positive integer"),
         ({"period": 0}, "period must be a positive number"),
         ({"noise": -0.1}, "noise must be a number >= 0"),
-        ({"amplitude": float("nan")}, "amplitude must be a number >= 0; got nan"),
+        (
+            {"amplitude": float("nan")},
+            "amplitude must be a number >= 0; got nan",
+        ),
         ({"rng": 0}, "rng must be a numpy.random.Generator"),
     ],
 )

@@ -1,11 +1,17 @@
 """companion.errata: each bug of the S1 post's cells fails (or computes wrong numbers) as the errata page says."""
+
 import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
 
-from companion import LSTMParams, RNNParams, lstm_forward, rnn_forward, seed_everything  # noqa: E402
-from companion.convert import to_keras  # noqa: E402
+from companion import (  # noqa: E402
+    LSTMParams,
+    RNNParams,
+    lstm_forward,
+    rnn_forward,
+    seed_everything,
+)
 from companion.errata import LSTM_BUGS, S1BuggyLSTMCell, S1BuggyRNNCell  # noqa: E402
 from companion.keras_cells import LSTMCell, RNNCell  # noqa: E402
 
@@ -19,7 +25,11 @@ def run(cell, x, params=None, **load):
 
 
 def data(N, T, D, seed=0):
-    return np.random.default_rng(seed).standard_normal((N, T, D)).astype(np.float32)
+    return (
+        np.random.default_rng(seed)
+        .standard_normal((N, T, D))
+        .astype(np.float32)
+    )
 
 
 def test_rnn_readout_keeps_h_as_state_but_s1_feeds_y_back():
@@ -32,24 +42,36 @@ def test_rnn_readout_keeps_h_as_state_but_s1_feeds_y_back():
     fixed = run(RNNCell(4, readout=True), x, params, W_hy=W_hy, b_y=b_y)
     buggy = run(S1BuggyRNNCell(4), x, params, W_hy=W_hy, b_y=b_y)
     np.testing.assert_allclose(fixed, expected, atol=1e-5)
-    np.testing.assert_allclose(buggy[:, 0], expected[:, 0], atol=1e-5)  # step 1 starts from h_0 = 0 either way
-    assert np.abs(buggy[:, 1:] - expected[:, 1:]).max() > 0.1  # from step 2 on it has fed y back
+    np.testing.assert_allclose(
+        buggy[:, 0], expected[:, 0], atol=1e-5
+    )  # step 1 starts from h_0 = 0 either way
+    assert (
+        np.abs(buggy[:, 1:] - expected[:, 1:]).max() > 0.1
+    )  # from step 2 on it has fed y back
 
 
 def test_weight_shape_bug_fails_unless_input_dim_equals_units():
     x = data(2, 5, 3)
-    with pytest.raises(Exception, match="Matrix size-incompatible|Incompatible shapes|shape"):
+    with pytest.raises(
+        Exception, match="Matrix size-incompatible|Incompatible shapes|shape"
+    ):
         run(S1BuggyLSTMCell(2, bug="weight_shape"), x)
     run(LSTMCell(2), x)  # the fix: (input_dim + units, units)
     seed_everything(0)
-    params = LSTMParams.random(3, 3, np.random.default_rng(0), dtype=np.float32)
-    lucky = run(S1BuggyLSTMCell(3, bug="weight_shape"), x, params)  # 2 * 3 == 3 + 3
+    params = LSTMParams.random(
+        3, 3, np.random.default_rng(0), dtype=np.float32
+    )
+    lucky = run(
+        S1BuggyLSTMCell(3, bug="weight_shape"), x, params
+    )  # 2 * 3 == 3 + 3
     np.testing.assert_allclose(lucky, lstm_forward(x, params)[0], atol=1e-5)
 
 
 def test_reversed_dot_fails_and_fix_works():
     x = data(2, 5, 3)
-    with pytest.raises(Exception, match="Matrix size-incompatible|Incompatible shapes|shape"):
+    with pytest.raises(
+        Exception, match="Matrix size-incompatible|Incompatible shapes|shape"
+    ):
         run(S1BuggyLSTMCell(4, bug="reversed_dot"), x)
     assert run(LSTMCell(4), x).shape == (2, 5, 4)
 
@@ -63,7 +85,9 @@ def test_bare_b_o_is_a_name_error():
 
 def test_one_state_size_cannot_carry_two_states():
     x = data(2, 5, 3)
-    with pytest.raises(ValueError, match=r"not enough values to unpack \(expected 2, got 1\)"):
+    with pytest.raises(
+        ValueError, match=r"not enough values to unpack \(expected 2, got 1\)"
+    ):
         run(S1BuggyLSTMCell(4, bug="state_size"), x)
     cell = LSTMCell(4)
     assert cell.state_size == [4, 4]
@@ -74,8 +98,15 @@ def test_one_state_size_cannot_carry_two_states():
 def test_bug_names_are_checked():
     with pytest.raises(ValueError, match="bug must be one of"):
         S1BuggyLSTMCell(3, bug="typo")
-    assert set(LSTM_BUGS) == {"weight_shape", "reversed_dot", "bare_b_o", "state_size"}
+    assert set(LSTM_BUGS) == {
+        "weight_shape",
+        "reversed_dot",
+        "bare_b_o",
+        "state_size",
+    }
 
 
 def test_the_correct_lstm_cell_has_no_hooks_for_the_bugs():
-    assert not any(hasattr(LSTMCell, m) for m in ("_weight_rows", "_gate", "_output_gate"))
+    assert not any(
+        hasattr(LSTMCell, m) for m in ("_weight_rows", "_gate", "_output_gate")
+    )

@@ -1,5 +1,6 @@
 """The NumPy GRU: shapes, input checks, the two reset variants, and BPTT against
 finite differences. Framework comparisons live in test_gru_frameworks.py."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -17,7 +18,13 @@ from companion.gru import (
 )
 
 ATOL = 1e-9  # see test_lstm_backward.py: tiny gradients cannot reach a small relative error
-sizes = st.tuples(st.integers(1, 3), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(0, 2**31 - 1))
+sizes = st.tuples(
+    st.integers(1, 3),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 2**31 - 1),
+)
 
 
 def problem(N, T, D, H, seed, reset_after):
@@ -48,7 +55,11 @@ def test_shapes_and_dtypes(reset_after):
     rng = np.random.default_rng(0)
     p = GRUParams.random(3, 4, rng, reset_after=reset_after)
     assert (p.D, p.H, p.reset_after) == (3, 4, reset_after)
-    assert p.W_x.shape == (3, 12) and p.W_h.shape == (4, 12) and p.b.shape == (12,)
+    assert (
+        p.W_x.shape == (3, 12)
+        and p.W_h.shape == (4, 12)
+        and p.b.shape == (12,)
+    )
     assert (p.b_hg is None) == (not reset_after)
     x = rng.standard_normal((2, 5, 3))
     hs, h_T, cache = gru_forward(x, p)
@@ -88,13 +99,17 @@ def test_equations_written_out():
         else:
             g = np.tanh(x_t @ Wxg + bg + (r * h) @ Whg)
         h_t, _ = gru_step(x_t, h, p)
-        np.testing.assert_allclose(h_t, z * h + (1 - z) * g, rtol=1e-14, atol=1e-15)
+        np.testing.assert_allclose(
+            h_t, z * h + (1 - z) * g, rtol=1e-14, atol=1e-15
+        )
 
 
 def test_variants_differ_with_the_same_weights():
     rng = np.random.default_rng(3)
     after = GRUParams.random(3, 4, rng, reset_after=True)
-    after = GRUParams(after.W_x, after.W_h, after.b, np.zeros(4))  # no b_hg: only the placement differs
+    after = GRUParams(
+        after.W_x, after.W_h, after.b, np.zeros(4)
+    )  # no b_hg: only the placement differs
     before = GRUParams(after.W_x, after.W_h, after.b)
     x = rng.standard_normal((2, 6, 3))
     hs_a, _, _ = gru_forward(x, after)
@@ -110,17 +125,28 @@ def test_variants_differ_with_the_same_weights():
 def test_params_refuse_mismatched_arrays():
     rng = np.random.default_rng(0)
     p = GRUParams.random(3, 4, rng)
-    with pytest.raises(ValueError, match=r"W_x must have shape \(D, 3H\) with 3H divisible by 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"W_x must have shape \(D, 3H\) with 3H divisible by 3",
+    ):
         GRUParams(np.zeros((3, 10)), p.W_h, p.b)
-    with pytest.raises(ValueError, match=r"W_h must have shape \(H=4, 3H=12\); got \(4, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"W_h must have shape \(H=4, 3H=12\); got \(4, 8\)"
+    ):
         GRUParams(p.W_x, np.zeros((4, 8)), p.b)
-    with pytest.raises(ValueError, match=r"b must have shape \(3H=12,\); got \(4,\)"):
+    with pytest.raises(
+        ValueError, match=r"b must have shape \(3H=12,\); got \(4,\)"
+    ):
         GRUParams(p.W_x, p.W_h, np.zeros(4))
-    with pytest.raises(ValueError, match=r"b_hg must have shape \(H=4,\); got \(12,\)"):
+    with pytest.raises(
+        ValueError, match=r"b_hg must have shape \(H=4,\); got \(12,\)"
+    ):
         GRUParams(p.W_x, p.W_h, p.b, np.zeros(12))
     with pytest.raises(ValueError, match="W_x must hold floating-point"):
         GRUParams(np.zeros((3, 12), dtype=int), p.W_h, p.b)
-    with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(
+        ValueError, match="rng must be a numpy.random.Generator"
+    ):
         GRUParams.random(3, 4, 0)
     with pytest.raises(ValueError, match="reset_after must be True or False"):
         GRUParams.random(3, 4, rng, reset_after="yes")
@@ -133,23 +159,40 @@ def test_params_refuse_mismatched_arrays():
 def test_public_functions_refuse_bad_input():
     rng = np.random.default_rng(0)
     p = GRUParams.random(3, 4, rng)
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\) \(3-D\); got \(5, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x must have shape \(N, T, D=3\) \(3-D\); got \(5, 3\)",
+    ):
         gru_forward(np.zeros((5, 3)), p)
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\); got \(2, 5, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape \(N, T, D=3\); got \(2, 5, 2\)"
+    ):
         gru_forward(np.zeros((2, 5, 2)), p)
-    with pytest.raises(ValueError, match=r"h0 must have shape \(N=2, H=4\); got \(2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"h0 must have shape \(N=2, H=4\); got \(2, 3\)"
+    ):
         gru_forward(np.zeros((2, 5, 3)), p, h0=np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="params must be a GRUParams; got dict"):
+    with pytest.raises(
+        ValueError, match="params must be a GRUParams; got dict"
+    ):
         gru_forward(np.zeros((2, 5, 3)), p.as_dict())
-    with pytest.raises(ValueError, match=r"h_prev must have shape \(N=2, H=4\)"):
+    with pytest.raises(
+        ValueError, match=r"h_prev must have shape \(N=2, H=4\)"
+    ):
         gru_step(np.zeros((2, 3)), np.zeros((3, 4)), p)
     _, _, cache = gru_forward(np.zeros((2, 5, 3)), p)
-    with pytest.raises(ValueError, match=r"dhs must have shape \(N=2, T=5, H=4\)"):
+    with pytest.raises(
+        ValueError, match=r"dhs must have shape \(N=2, T=5, H=4\)"
+    ):
         gru_backward(np.zeros((2, 4, 4)), cache)
-    with pytest.raises(ValueError, match="cache must be a GRUCache returned by gru_forward"):
+    with pytest.raises(
+        ValueError, match="cache must be a GRUCache returned by gru_forward"
+    ):
         gru_backward(np.zeros((2, 5, 4)), (1, 2))
     _, step_cache = gru_step(np.zeros((2, 3)), np.zeros((2, 4)), p)
-    with pytest.raises(ValueError, match="cache must be a GRUStepCache returned by gru_step"):
+    with pytest.raises(
+        ValueError, match="cache must be a GRUStepCache returned by gru_step"
+    ):
         gru_step_backward(np.zeros((2, 4)), cache)
     with pytest.raises(ValueError, match=r"dh_t must have shape \(N=2, H=4\)"):
         gru_step_backward(np.zeros((2, 5)), step_cache)
@@ -159,9 +202,13 @@ def test_gradients_may_hold_inf():
     """An exploding float32 gradient is returned, not refused (the input dhs must be finite)."""
     rng = np.random.default_rng(0)
     p = GRUParams.random(3, 4, rng, scale=30.0, dtype=np.float32)
-    _, _, cache = gru_forward(rng.standard_normal((2, 40, 3)).astype(np.float32), p)
+    _, _, cache = gru_forward(
+        rng.standard_normal((2, 40, 3)).astype(np.float32), p
+    )
     with np.errstate(all="ignore"):
-        _, _, grads = gru_backward(np.full((2, 40, 4), 3e38, np.float32), cache)
+        _, _, grads = gru_backward(
+            np.full((2, 40, 4), 3e38, np.float32), cache
+        )
     assert not all(np.all(np.isfinite(a)) for a in grads.as_dict().values())
     assert "dL/dW_x" in repr(grads)
     with pytest.raises(ValueError, match="dhs contains NaN or infinite"):
@@ -178,9 +225,15 @@ def test_backward_matches_finite_differences(size, reset_after):
     _, _, cache = gru_forward(x, params, h0)
     dx, dh0, grads = gru_backward(G, cache, g_h)
     assert isinstance(grads, GRUGrads)
-    check_gradient("params", lambda p: loss(p, x, h0, G, g_h), params, grads, atol=ATOL)
-    check_gradient("x", lambda v: loss(params, v, h0, G, g_h), x, dx, atol=ATOL)
-    check_gradient("h0", lambda v: loss(params, x, v, G, g_h), h0, dh0, atol=ATOL)
+    check_gradient(
+        "params", lambda p: loss(p, x, h0, G, g_h), params, grads, atol=ATOL
+    )
+    check_gradient(
+        "x", lambda v: loss(params, v, h0, G, g_h), x, dx, atol=ATOL
+    )
+    check_gradient(
+        "h0", lambda v: loss(params, x, v, G, g_h), h0, dh0, atol=ATOL
+    )
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
@@ -189,14 +242,25 @@ def test_backward_reaches_1e_7_on_a_fixed_problem(reset_after):
     params, x, h0, G, g_h = problem(3, 5, 4, 3, 7, reset_after)
     _, _, cache = gru_forward(x, params, h0)
     dx, dh0, grads = gru_backward(G, cache, g_h)
-    assert set(grads.as_dict()) == ({"dW_x", "dW_h", "db", "db_hg"} if reset_after else {"dW_x", "dW_h", "db"})
-    check_gradient("params", lambda p: loss(p, x, h0, G, g_h), params, grads, tol=1e-7)
-    for dname, analytic in grads.as_dict().items():  # and each array on its own
+    assert set(grads.as_dict()) == (
+        {"dW_x", "dW_h", "db", "db_hg"}
+        if reset_after
+        else {"dW_x", "dW_h", "db"}
+    )
+    check_gradient(
+        "params", lambda p: loss(p, x, h0, G, g_h), params, grads, tol=1e-7
+    )
+    for (
+        dname,
+        analytic,
+    ) in grads.as_dict().items():  # and each array on its own
         name = dname[1:]  # dW_x -> W_x
         f = lambda v, name=name: loss(replace(params, name, v), x, h0, G, g_h)  # noqa: E731
         check_gradient(name, f, params.as_dict()[name], analytic, tol=1e-7)
     check_gradient("x", lambda v: loss(params, v, h0, G, g_h), x, dx, tol=1e-7)
-    check_gradient("h0", lambda v: loss(params, x, v, G, g_h), h0, dh0, tol=1e-7)
+    check_gradient(
+        "h0", lambda v: loss(params, x, v, G, g_h), h0, dh0, tol=1e-7
+    )
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
@@ -216,7 +280,11 @@ def test_step_backward_and_hidden_grads(reset_after):
         dx_t, dh, step = gru_step_backward(dh, caches[t])
         assert step.dh is None
         np.testing.assert_allclose(dx_t, dx[:, t], rtol=1e-13, atol=1e-14)
-        total = step.as_dict() if total is None else {k: total[k] + v for k, v in step.as_dict().items()}
+        total = (
+            step.as_dict()
+            if total is None
+            else {k: total[k] + v for k, v in step.as_dict().items()}
+        )
     np.testing.assert_allclose(dh, dh0, rtol=1e-13, atol=1e-14)
     for k, v in grads.as_dict().items():
         np.testing.assert_allclose(total[k], v, rtol=1e-12, atol=1e-14)
@@ -228,9 +296,16 @@ def test_step_backward_and_hidden_grads(reset_after):
 
 def test_count_params_gru():
     D, H = 3, 4
-    assert count_params("gru", D, H, "keras", reset_after=False) == 3 * (H * (D + H) + H)
-    assert count_params("gru", D, H, "keras", reset_after=True) == 3 * (H * (D + H) + H) + 3 * H
-    assert count_params("gru", D, H) == count_params("gru", D, H, "keras", reset_after=True)
+    assert count_params("gru", D, H, "keras", reset_after=False) == 3 * (
+        H * (D + H) + H
+    )
+    assert (
+        count_params("gru", D, H, "keras", reset_after=True)
+        == 3 * (H * (D + H) + H) + 3 * H
+    )
+    assert count_params("gru", D, H) == count_params(
+        "gru", D, H, "keras", reset_after=True
+    )
     assert count_params("gru", D, H, "torch") == 3 * (H * (D + H) + 2 * H)
     # the book's GRUParams keep only the second bias that matters: the candidate's
     p = GRUParams.random(D, H, np.random.default_rng(0))

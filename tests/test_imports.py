@@ -28,5 +28,10 @@ NUMPY_ONLY = [
 @pytest.mark.parametrize("module", NUMPY_ONLY)
 def test_module_imports_no_framework(module):
     code = f"import sys, {module}; print(sorted(m for m in {FRAMEWORKS!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.strip() == "[]"

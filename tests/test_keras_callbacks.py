@@ -1,4 +1,5 @@
 """companion.keras_callbacks.WeightHistory."""
+
 import numpy as np
 import pytest
 
@@ -11,7 +12,11 @@ from companion.keras_callbacks import WeightHistory  # noqa: E402
 def small_model():
     seed_everything(0)
     model = keras.Sequential(
-        [keras.Input((5, 3)), keras.layers.LSTM(2, name="lstm"), keras.layers.Dense(2, activation="sigmoid")],
+        [
+            keras.Input((5, 3)),
+            keras.layers.LSTM(2, name="lstm"),
+            keras.layers.Dense(2, activation="sigmoid"),
+        ],
         name="tiny",
     )
     model.compile(loss="binary_crossentropy", optimizer="adam")
@@ -28,12 +33,18 @@ def test_records_before_training_and_after_each_epoch(by_name):
     assert len(wh.snapshots) == 4
     kernel = wh.stack("kernel")
     assert kernel.shape == (4, 3, 8)
-    np.testing.assert_array_equal(kernel[-1], model.get_layer("lstm").get_weights()[0])
-    assert np.all(np.abs(np.diff(kernel, axis=0)).max(axis=(1, 2)) > 0)  # changes every epoch
+    np.testing.assert_array_equal(
+        kernel[-1], model.get_layer("lstm").get_weights()[0]
+    )
+    assert np.all(
+        np.abs(np.diff(kernel, axis=0)).max(axis=(1, 2)) > 0
+    )  # changes every epoch
 
 
 def test_errors():
-    with pytest.raises(ValueError, match="layer must be a Keras layer or a layer name"):
+    with pytest.raises(
+        ValueError, match="layer must be a Keras layer or a layer name"
+    ):
         WeightHistory(3)
     wh = WeightHistory("nope")
     with pytest.raises(ValueError, match="no weights recorded yet"):

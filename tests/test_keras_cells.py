@@ -1,4 +1,5 @@
 """companion.keras_cells: the corrected cells agree with Keras and NumPy."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -6,7 +7,12 @@ from hypothesis import strategies as st
 
 keras = pytest.importorskip("keras")
 
-from companion import LSTMParams, RNNParams, lstm_forward, rnn_forward, seed_everything  # noqa: E402
+from companion import (  # noqa: E402
+    LSTMParams,
+    RNNParams,
+    lstm_forward,
+    rnn_forward,
+)
 from companion.convert import to_keras  # noqa: E402
 from companion.keras_cells import LSTMCell, RNNCell  # noqa: E402
 
@@ -20,7 +26,11 @@ def run(cell, x, params=None, **load):
 
 
 def data(N, T, D, seed=0):
-    return np.random.default_rng(seed).standard_normal((N, T, D)).astype(np.float32)
+    return (
+        np.random.default_rng(seed)
+        .standard_normal((N, T, D))
+        .astype(np.float32)
+    )
 
 
 @settings(max_examples=8, deadline=None)
@@ -34,7 +44,9 @@ def test_rnn_cell_matches_numpy_and_simple_rnn(D, H, seed):
     simple = keras.layers.SimpleRNN(H, return_sequences=True)
     simple.build((None, 4, D))
     np.testing.assert_allclose(ours, ref, atol=1e-5)
-    np.testing.assert_allclose(ours, np.asarray(to_keras(params, simple)(x)), atol=1e-5)
+    np.testing.assert_allclose(
+        ours, np.asarray(to_keras(params, simple)(x)), atol=1e-5
+    )
 
 
 @settings(max_examples=8, deadline=None)
@@ -49,7 +61,9 @@ def test_lstm_cell_matches_numpy_and_keras_lstm(D, H, seed):
     lstm = keras.layers.LSTM(H, return_sequences=True)
     lstm.build((None, 4, D))
     np.testing.assert_allclose(ours, lstm_forward(x, params)[0], atol=1e-5)
-    np.testing.assert_allclose(ours, np.asarray(to_keras(params, lstm)(x)), atol=1e-5)
+    np.testing.assert_allclose(
+        ours, np.asarray(to_keras(params, lstm)(x)), atol=1e-5
+    )
     for name, value in cell.to_params().as_dict().items():
         np.testing.assert_array_equal(value, params.as_dict()[name])
 

@@ -6,6 +6,7 @@ cells over the kernel's websocket, and compare what comes back with the
 notebook's stored outputs (the same comparison test_book uses across editions).
 The server listens on 127.0.0.1 only and is stopped at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,11 @@ def _free_port() -> int:
 
 
 def _request(url, token, method="GET", body=None):
-    req = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode())
+    req = urllib.request.Request(
+        url,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+    )
     req.add_header("Authorization", f"token {token}")
     req.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(req, timeout=10) as resp:
@@ -55,7 +60,12 @@ def server(tmp_path_factory):
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'book'}",
     ] + (["--allow-root"] if os.geteuid() == 0 else [])  # fmt: skip
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "JUPYTER_NO_CONFIG": "1"})
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "JUPYTER_NO_CONFIG": "1"},
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -65,7 +75,9 @@ def server(tmp_path_factory):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the Jupyter server did not start:\n{log.read_text()[-2000:]}")
+                    pytest.fail(
+                        f"the Jupyter server did not start:\n{log.read_text()[-2000:]}"
+                    )
                 time.sleep(0.3)
         yield base, token
     finally:
@@ -89,15 +101,30 @@ def _execute(ws, session, code):
     outputs, deadline = [], time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
         msg = json.loads(ws.recv())
-        if msg.get("parent_header", {}).get("msg_id") != msg_id or msg["channel"] != "iopub":
+        if (
+            msg.get("parent_header", {}).get("msg_id") != msg_id
+            or msg["channel"] != "iopub"
+        ):
             continue
         kind, content = msg["msg_type"], msg["content"]
         if kind == "stream":
-            outputs.append({"output_type": "stream", "name": content["name"], "text": content["text"]})
+            outputs.append(
+                {
+                    "output_type": "stream",
+                    "name": content["name"],
+                    "text": content["text"],
+                }
+            )
         elif kind in ("execute_result", "display_data"):
             outputs.append({"output_type": kind, "data": content["data"]})
         elif kind == "error":
-            outputs.append({"output_type": "error", "ename": content["ename"], "evalue": content["evalue"]})
+            outputs.append(
+                {
+                    "output_type": "error",
+                    "ename": content["ename"],
+                    "evalue": content["evalue"],
+                }
+            )
         elif kind == "status" and content["execution_state"] == "idle":
             return outputs
     pytest.fail(f"no answer from the kernel within {TIMEOUT} s")
@@ -105,7 +132,9 @@ def _execute(ws, session, code):
 
 def test_a_chapter_runs_through_the_jupyter_server(server):
     base, token = server
-    kernel = _request(f"{base}/api/kernels", token, "POST", {"name": "python3"})
+    kernel = _request(
+        f"{base}/api/kernels", token, "POST", {"name": "python3"}
+    )
     ws = websocket.create_connection(
         f"{base.replace('http', 'ws')}/api/kernels/{kernel['id']}/channels",
         header=[f"Authorization: token {token}"],
@@ -121,7 +150,9 @@ def test_a_chapter_runs_through_the_jupyter_server(server):
             tags = cell["metadata"].get("tags", [])
             if "nbval-ignore-output" in tags:
                 continue
-            assert comparable_outputs({"outputs": got}) == comparable_outputs(cell), (
+            assert comparable_outputs({"outputs": got}) == comparable_outputs(
+                cell
+            ), (
                 f"{NOTEBOOK.relative_to(ROOT)} code cell {k}: the server's kernel printed something else"
             )
     finally:
@@ -137,4 +168,6 @@ def test_make_lab_opens_the_book():
         [sys.executable, "-m", "jupyter", "kernelspec", "list", "--json"], capture_output=True, text=True, check=True
     ).stdout)["kernelspecs"]  # fmt: skip
     assert "python3" in spec
-    assert pathlib.Path(spec["python3"]["spec"]["argv"][0]).name.startswith("python")
+    assert pathlib.Path(spec["python3"]["spec"]["argv"][0]).name.startswith(
+        "python"
+    )

@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from companion import LSTMParams, lstm_backward, lstm_forward, lstm_step, sigmoid
+from companion import (
+    LSTMParams,
+    lstm_backward,
+    lstm_forward,
+    lstm_step,
+    sigmoid,
+)
 
 
 def test_sigmoid_is_stable_and_exact():
@@ -17,7 +23,11 @@ def test_sigmoid_is_stable_and_exact():
 def test_step_matches_separate_gate_equations():
     params = LSTMParams.random(3, 4, np.random.default_rng(0))
     rng = np.random.default_rng(1)
-    x_t, h_prev, c_prev = rng.standard_normal((2, 3)), rng.standard_normal((2, 4)), rng.standard_normal((2, 4))
+    x_t, h_prev, c_prev = (
+        rng.standard_normal((2, 3)),
+        rng.standard_normal((2, 4)),
+        rng.standard_normal((2, 4)),
+    )
 
     def gate(name, act):
         W_x, W_h, b = params.gate(name)
@@ -26,13 +36,20 @@ def test_step_matches_separate_gate_equations():
     def sig(z):
         return 1 / (1 + np.exp(-z))
 
-    i, f, g, o = gate("i", sig), gate("f", sig), gate("g", np.tanh), gate("o", sig)
+    i, f, g, o = (
+        gate("i", sig),
+        gate("f", sig),
+        gate("g", np.tanh),
+        gate("o", sig),
+    )
     c = f * c_prev + i * g
     h = o * np.tanh(c)
     h_t, c_t, cache = lstm_step(x_t, h_prev, c_prev, params)
     np.testing.assert_allclose(c_t, c, rtol=1e-13)
     np.testing.assert_allclose(h_t, h, rtol=1e-13)
-    np.testing.assert_allclose(cache.gates, np.concatenate([i, f, g, o], axis=1), rtol=1e-13)
+    np.testing.assert_allclose(
+        cache.gates, np.concatenate([i, f, g, o], axis=1), rtol=1e-13
+    )
 
 
 def test_forget_gate_open_keeps_the_cell():
@@ -59,11 +76,15 @@ def test_open_forget_gate_carries_the_cell_gradient_unchanged():
     b = np.zeros(4 * H)
     b[:H], b[H : 2 * H], b[3 * H :] = -50, 50, -50
     params = LSTMParams(np.zeros((1, 4 * H)), np.zeros((H, 4 * H)), b)
-    *_, cache = lstm_forward(np.ones((1, T, 1)), params, c0=np.array([[0.3, -0.7]]))
+    *_, cache = lstm_forward(
+        np.ones((1, T, 1)), params, c0=np.array([[0.3, -0.7]])
+    )
     dc_T = np.array([[1.0, -2.0]])
     _, _, dc0, grads = lstm_backward(np.zeros((1, T, H)), cache, dc_T=dc_T)
     np.testing.assert_allclose(dc0, dc_T, rtol=1e-12)
-    np.testing.assert_allclose(grads.dc[0], np.repeat(dc_T, T, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(
+        grads.dc[0], np.repeat(dc_T, T, axis=0), rtol=1e-12
+    )
 
 
 def test_cell_gradients_end_with_the_given_gradients():

@@ -1,15 +1,31 @@
 import numpy as np
 import pytest
 
-from companion.memory_task import recall_accuracy, recall_model, recall_sequences, train_recall
+from companion.memory_task import (
+    recall_accuracy,
+    recall_model,
+    recall_sequences,
+    train_recall,
+)
 
 
 def test_sequences_layout():
-    X, y = recall_sequences(50, 6, np.random.default_rng(0), n_classes=3, noise=2.0)
-    assert X.shape == (50, 7, 4) and X.dtype == np.float32 and y.shape == (50,) and y.dtype == np.int64
-    np.testing.assert_array_equal(X[:, 0, :3].argmax(axis=1), y)  # step 0: one-hot class
+    X, y = recall_sequences(
+        50, 6, np.random.default_rng(0), n_classes=3, noise=2.0
+    )
+    assert (
+        X.shape == (50, 7, 4)
+        and X.dtype == np.float32
+        and y.shape == (50,)
+        and y.dtype == np.int64
+    )
+    np.testing.assert_array_equal(
+        X[:, 0, :3].argmax(axis=1), y
+    )  # step 0: one-hot class
     np.testing.assert_array_equal(X[:, 0, :3].sum(axis=1), 1.0)
-    np.testing.assert_array_equal(X[:, :, 3], np.eye(7)[0][None].repeat(50, axis=0))  # marker only at step 0
+    np.testing.assert_array_equal(
+        X[:, :, 3], np.eye(7)[0][None].repeat(50, axis=0)
+    )  # marker only at step 0
     assert 1.5 < X[:, 1:, :3].std() < 2.5  # distractors: noise of std 2
     assert set(np.unique(y)) == {0, 1, 2}
 
@@ -47,22 +63,42 @@ def test_model_shapes_and_forget_bias(torch):
     torch.manual_seed(0)
     model = recall_model("lstm", 3, 5, 2, forget_bias=4.0)
     assert model(torch.zeros(7, 6, 3)).shape == (7, 2)
-    assert (model.rnn.bias_ih_l0[5:10] == 4.0).all() and (model.rnn.bias_hh_l0[5:10] == 0).all()
+    assert (model.rnn.bias_ih_l0[5:10] == 4.0).all() and (
+        model.rnn.bias_hh_l0[5:10] == 0
+    ).all()
     assert not (model.rnn.bias_ih_l0[:5] == 4.0).any()
     with pytest.raises(ValueError, match="forget_bias is for cell='lstm'"):
         recall_model("rnn", 3, 5, 2, forget_bias=1.0)
-    with pytest.raises(ValueError, match="forget_bias is for cell='lstm'; got cell='gru'"):
+    with pytest.raises(
+        ValueError, match="forget_bias is for cell='lstm'; got cell='gru'"
+    ):
         recall_model("gru", 3, 5, 2, forget_bias=1.0)
-    with pytest.raises(ValueError, match="cell must be one of 'rnn', 'lstm', 'gru'"):
+    with pytest.raises(
+        ValueError, match="cell must be one of 'rnn', 'lstm', 'gru'"
+    ):
         recall_model("cnn", 3, 5, 2)
     gru = recall_model("gru", 3, 5, 2)
-    assert isinstance(gru.rnn, torch.nn.GRU) and gru(torch.zeros(7, 6, 3)).shape == (7, 2)
+    assert isinstance(gru.rnn, torch.nn.GRU) and gru(
+        torch.zeros(7, 6, 3)
+    ).shape == (7, 2)
 
 
 def test_training_is_deterministic_and_learns_a_short_gap(torch):
     X, y = recall_sequences(256, 2, np.random.default_rng(0))
     X_test, y_test = recall_sequences(200, 2, np.random.default_rng(1))
-    runs = [train_recall("lstm", X, y, hidden_size=8, steps=100, lr=0.02, forget_bias=1.0, seed=3) for _ in range(2)]
+    runs = [
+        train_recall(
+            "lstm",
+            X,
+            y,
+            hidden_size=8,
+            steps=100,
+            lr=0.02,
+            forget_bias=1.0,
+            seed=3,
+        )
+        for _ in range(2)
+    ]
     assert runs[0][1] == runs[1][1]  # the same loss at every step
     assert recall_accuracy(runs[0][0], X_test, y_test) > 0.9
     assert runs[0][1][-1] < runs[0][1][0]
@@ -75,7 +111,9 @@ def test_accuracy_counts_argmax_hits(torch):
             self.w = torch.nn.Parameter(torch.zeros(1))
 
         def forward(self, x):
-            return x[:, 0, :2] + self.w  # scores = the one-hot class: always right
+            return (
+                x[:, 0, :2] + self.w
+            )  # scores = the one-hot class: always right
 
     X, y = recall_sequences(30, 4, np.random.default_rng(2))
     assert recall_accuracy(Fixed(), X, y) == 1.0
@@ -84,7 +122,9 @@ def test_accuracy_counts_argmax_hits(torch):
 
 def test_training_refuses_bad_data(torch):
     X, y = recall_sequences(8, 2, np.random.default_rng(0))
-    with pytest.raises(ValueError, match=r"y must be an int array of shape \(N=8,\)"):
+    with pytest.raises(
+        ValueError, match=r"y must be an int array of shape \(N=8,\)"
+    ):
         train_recall("rnn", X, y[:5], steps=1)
     with pytest.raises(ValueError, match=r"X must have shape \(N, T, D\)"):
         train_recall("rnn", X[0], y, steps=1)

@@ -8,7 +8,11 @@ def test_rnn_params_report_sizes_and_are_seeded():
     a = RNNParams.random(3, 5, np.random.default_rng(1))
     b = RNNParams.random(3, 5, np.random.default_rng(1))
     assert (a.D, a.H) == (3, 5)
-    assert a.W_xh.shape == (3, 5) and a.W_hh.shape == (5, 5) and a.b_h.shape == (5,)
+    assert (
+        a.W_xh.shape == (3, 5)
+        and a.W_hh.shape == (5, 5)
+        and a.b_h.shape == (5,)
+    )
     np.testing.assert_array_equal(a.W_hh, b.W_hh)
     assert np.all(np.abs(a.W_xh) <= 1 / np.sqrt(5))
 
@@ -16,7 +20,11 @@ def test_rnn_params_report_sizes_and_are_seeded():
 def test_lstm_params_report_sizes_and_gate_slices():
     p = LSTMParams.random(2, 3, np.random.default_rng(0))
     assert (p.D, p.H) == (2, 3)
-    assert p.W_x.shape == (2, 12) and p.W_h.shape == (3, 12) and p.b.shape == (12,)
+    assert (
+        p.W_x.shape == (2, 12)
+        and p.W_h.shape == (3, 12)
+        and p.b.shape == (12,)
+    )
     for k, name in enumerate(GATES):
         W_x, W_h, b = p.gate(name)
         np.testing.assert_array_equal(W_x, p.W_x[:, 3 * k : 3 * (k + 1)])
@@ -33,11 +41,26 @@ def test_astype_changes_dtype():
 @pytest.mark.parametrize(
     "args, message",
     [
-        ((np.zeros((3, 4)), np.zeros((5, 5)), np.zeros(4)), r"W_hh must have shape \(H=4, H=4\); got \(5, 5\)"),
-        ((np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(5)), r"b_h must have shape \(H=4,\); got \(5,\)"),
-        ((np.zeros(3), np.zeros((4, 4)), np.zeros(4)), r"W_xh must have shape \(D, H\)"),
-        ((np.zeros((3, 4), int), np.zeros((4, 4)), np.zeros(4)), "W_xh must hold floating-point"),
-        ((np.full((3, 4), np.nan), np.zeros((4, 4)), np.zeros(4)), "W_xh contains NaN"),
+        (
+            (np.zeros((3, 4)), np.zeros((5, 5)), np.zeros(4)),
+            r"W_hh must have shape \(H=4, H=4\); got \(5, 5\)",
+        ),
+        (
+            (np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(5)),
+            r"b_h must have shape \(H=4,\); got \(5,\)",
+        ),
+        (
+            (np.zeros(3), np.zeros((4, 4)), np.zeros(4)),
+            r"W_xh must have shape \(D, H\)",
+        ),
+        (
+            (np.zeros((3, 4), int), np.zeros((4, 4)), np.zeros(4)),
+            "W_xh must hold floating-point",
+        ),
+        (
+            (np.full((3, 4), np.nan), np.zeros((4, 4)), np.zeros(4)),
+            "W_xh contains NaN",
+        ),
     ],
 )
 def test_rnn_params_refuse_bad_shapes(args, message):
@@ -48,9 +71,18 @@ def test_rnn_params_refuse_bad_shapes(args, message):
 @pytest.mark.parametrize(
     "args, message",
     [
-        ((np.zeros((3, 10)), np.zeros((2, 10)), np.zeros(10)), "divisible by 4"),
-        ((np.zeros((3, 8)), np.zeros((3, 8)), np.zeros(8)), r"W_h must have shape \(H=2, 4H=8\); got \(3, 8\)"),
-        ((np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(4)), r"b must have shape \(4H=8,\)"),
+        (
+            (np.zeros((3, 10)), np.zeros((2, 10)), np.zeros(10)),
+            "divisible by 4",
+        ),
+        (
+            (np.zeros((3, 8)), np.zeros((3, 8)), np.zeros(8)),
+            r"W_h must have shape \(H=2, 4H=8\); got \(3, 8\)",
+        ),
+        (
+            (np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(4)),
+            r"b must have shape \(4H=8,\)",
+        ),
     ],
 )
 def test_lstm_params_refuse_bad_shapes(args, message):
@@ -65,7 +97,9 @@ def test_random_refuses_bad_sizes(D, H):
 
 
 def test_random_needs_a_generator():
-    with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(
+        ValueError, match="rng must be a numpy.random.Generator"
+    ):
         LSTMParams.random(2, 3, rng=0)
 
 

@@ -25,12 +25,24 @@ def test_keras_summary_is_plain_text_with_keras_counts():
 
     seed_everything(0)
     model = keras.Sequential(
-        [keras.Input(shape=(5, 3)), keras.layers.LSTM(4), keras.layers.Dense(2, activation="sigmoid")], name="s3"
+        [
+            keras.Input(shape=(5, 3)),
+            keras.layers.LSTM(4),
+            keras.layers.Dense(2, activation="sigmoid"),
+        ],
+        name="s3",
     )
     text = keras_summary(model)
     lines = text.splitlines()
     assert lines[0] == 'Model: "s3"'
-    assert lines[1].split() == ["Layer", "(type)", "Output", "Shape", "Param", "#"]
+    assert lines[1].split() == [
+        "Layer",
+        "(type)",
+        "Output",
+        "Shape",
+        "Param",
+        "#",
+    ]
     assert lines[3].split() == ["lstm", "(LSTM)", "(None,", "4)", "128"]
     assert lines[4].split() == ["dense", "(Dense)", "(None,", "2)", "10"]
     total = count_params("lstm", 3, 4) + count_params("dense", 4, 2)
@@ -47,7 +59,13 @@ def test_keras_summary_does_not_depend_on_the_terminal_width():
     outputs = set()
     for columns in ("40", "250"):
         env = dict(os.environ, COLUMNS=columns)
-        run = subprocess.run([sys.executable, "-c", SUMMARY_SCRIPT], env=env, capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", SUMMARY_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         outputs.add(run.stdout)
     assert len(outputs) == 1 and "Total params: 138" in outputs.pop()
 
@@ -58,7 +76,9 @@ def test_keras_summary_patches_nothing_in_rich():
 
     before = rich.console._is_jupyter
     keras = pytest.importorskip("keras")
-    keras_summary(keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)]))
+    keras_summary(
+        keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    )
     assert rich.console._is_jupyter is before
 
 
@@ -68,7 +88,10 @@ def test_weight_table_of_a_torch_module():
     assert lines[0].split() == ["weight", "shape", "count"]
     assert lines[2].split() == ["weight_ih_l0", "(16,", "3)", "48"]
     assert lines[-1].split() == ["total", "144"]
-    with pytest.raises(ValueError, match="obj must be a Keras layer or model, or a torch.nn.Module"):
+    with pytest.raises(
+        ValueError,
+        match="obj must be a Keras layer or model, or a torch.nn.Module",
+    ):
         weight_table(object())
 
 
@@ -79,5 +102,12 @@ def test_weight_table_of_a_keras_layer():
         weight_table(layer)
     layer.build((None, None, 3))
     lines = weight_table(layer).splitlines()
-    assert [line.split()[0] for line in lines[2:5]] == ["kernel", "recurrent_kernel", "bias"]
-    assert lines[2].split()[-1] == "48" and lines[-1].split() == ["total", "128"]
+    assert [line.split()[0] for line in lines[2:5]] == [
+        "kernel",
+        "recurrent_kernel",
+        "bias",
+    ]
+    assert lines[2].split()[-1] == "48" and lines[-1].split() == [
+        "total",
+        "128",
+    ]

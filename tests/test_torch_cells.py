@@ -20,7 +20,11 @@ from companion.torch_cells import (  # noqa: E402
 def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
     torch.manual_seed(0)
     cell = LinearRNNCell(3, 4)
-    assert sum(p.numel() for p in cell.parameters()) == companion.count_params("rnn", 3, 4, "torch") == 36
+    assert (
+        sum(p.numel() for p in cell.parameters())
+        == companion.count_params("rnn", 3, 4, "torch")
+        == 36
+    )
     builtin = torch.nn.RNNCell(3, 4)
     with torch.no_grad():
         builtin.weight_ih.copy_(cell.U.weight)
@@ -30,13 +34,19 @@ def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         torch.testing.assert_close(cell(x, h), builtin(x, h))
         # and the NumPy step, with the biases folded into one
-        expected, _ = companion.rnn_step(x.numpy(), h.numpy(), from_torch(builtin))
-    np.testing.assert_allclose(cell(x, h).detach().numpy(), expected, atol=1e-6)
+        expected, _ = companion.rnn_step(
+            x.numpy(), h.numpy(), from_torch(builtin)
+        )
+    np.testing.assert_allclose(
+        cell(x, h).detach().numpy(), expected, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_linear_rnn_cell_from_and_to_params(dtype):
-    params = companion.RNNParams.random(3, 4, np.random.default_rng(0), dtype=dtype)
+    params = companion.RNNParams.random(
+        3, 4, np.random.default_rng(0), dtype=dtype
+    )
     cell = LinearRNNCell.from_params(params)
     assert cell.U.weight.dtype == torch.from_numpy(params.W_xh).dtype
     assert not cell.W.bias.detach().numpy().any()  # the whole bias sits in U
@@ -44,30 +54,50 @@ def test_linear_rnn_cell_from_and_to_params(dtype):
     for name, value in params.as_dict().items():
         np.testing.assert_array_equal(back.as_dict()[name], value)
     torch.manual_seed(0)
-    two_biases = LinearRNNCell(3, 4)  # both biases non-zero: to_params sums them
+    two_biases = LinearRNNCell(
+        3, 4
+    )  # both biases non-zero: to_params sums them
     np.testing.assert_allclose(
-        two_biases.to_params().b_h, (two_biases.U.bias + two_biases.W.bias).detach().numpy(), rtol=1e-6
+        two_biases.to_params().b_h,
+        (two_biases.U.bias + two_biases.W.bias).detach().numpy(),
+        rtol=1e-6,
     )
     with pytest.raises(ValueError, match="params must be an RNNParams"):
-        LinearRNNCell.from_params(companion.LSTMParams.random(3, 4, np.random.default_rng(0)))
+        LinearRNNCell.from_params(
+            companion.LSTMParams.random(3, 4, np.random.default_rng(0))
+        )
 
 
-@pytest.mark.parametrize("kind", ["nn.RNNCell", "LinearRNNCell", "nn.LSTMCell", "RowVectorLSTMCell"])
+@pytest.mark.parametrize(
+    "kind", ["nn.RNNCell", "LinearRNNCell", "nn.LSTMCell", "RowVectorLSTMCell"]
+)
 def test_run_cell_over_time_is_the_numpy_forward(kind):
     rng = np.random.default_rng(1)
     x = rng.standard_normal((2, 5, 3))  # float64: the cells follow
     if "LSTM" in kind:
         params = companion.LSTMParams.random(3, 4, rng)
-        cell = RowVectorLSTMCell.from_params(params) if kind == "RowVectorLSTMCell" else to_torch(params, torch.nn.LSTMCell(3, 4).double())
+        cell = (
+            RowVectorLSTMCell.from_params(params)
+            if kind == "RowVectorLSTMCell"
+            else to_torch(params, torch.nn.LSTMCell(3, 4).double())
+        )
         hs_np, h_T, c_T, _ = companion.lstm_forward(x, params)
         final = (h_T, c_T)
     else:
         params = companion.RNNParams.random(3, 4, rng)
-        cell = LinearRNNCell.from_params(params) if kind == "LinearRNNCell" else to_torch(params, torch.nn.RNNCell(3, 4).double())
+        cell = (
+            LinearRNNCell.from_params(params)
+            if kind == "LinearRNNCell"
+            else to_torch(params, torch.nn.RNNCell(3, 4).double())
+        )
         hs_np, h_T, _ = companion.rnn_forward(x, params)
         final = (h_T,)
     hs, state = run_cell_over_time(cell, x)
-    assert isinstance(hs, torch.Tensor) and hs.shape == (2, 5, 4) and not hs.requires_grad
+    assert (
+        isinstance(hs, torch.Tensor)
+        and hs.shape == (2, 5, 4)
+        and not hs.requires_grad
+    )
     np.testing.assert_allclose(hs.numpy(), hs_np, rtol=1e-12, atol=1e-14)
     state = state if isinstance(state, tuple) else (state,)
     for s, f in zip(state, final):
@@ -77,9 +107,14 @@ def test_run_cell_over_time_is_the_numpy_forward(kind):
 def test_run_cell_over_time_takes_an_initial_state_and_checks_x():
     params = companion.RNNParams.random(3, 4, np.random.default_rng(2))
     cell = LinearRNNCell.from_params(params)
-    x, h0 = np.random.default_rng(3).standard_normal((2, 3, 3)), np.random.default_rng(4).standard_normal((2, 4))
+    x, h0 = (
+        np.random.default_rng(3).standard_normal((2, 3, 3)),
+        np.random.default_rng(4).standard_normal((2, 4)),
+    )
     hs, _ = run_cell_over_time(cell, torch.from_numpy(x), torch.from_numpy(h0))
-    np.testing.assert_allclose(hs.numpy(), companion.rnn_forward(x, params, h0)[0], rtol=1e-12)
+    np.testing.assert_allclose(
+        hs.numpy(), companion.rnn_forward(x, params, h0)[0], rtol=1e-12
+    )
     with pytest.raises(ValueError, match=r"x must have shape \(N, T, D\)"):
         run_cell_over_time(cell, x[0])
     with pytest.raises(ValueError, match="cell must be a torch cell module"):
@@ -88,30 +123,48 @@ def test_run_cell_over_time_takes_an_initial_state_and_checks_x():
 
 def test_linear_rnn_cell_checks_shapes():
     cell = LinearRNNCell(3, 4)
-    with pytest.raises(ValueError, match=r"x_t must have shape \(N, D=3\); got \(2, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"x_t must have shape \(N, D=3\); got \(2, 5\)"
+    ):
         cell(torch.zeros(2, 5), torch.zeros(2, 4))
-    with pytest.raises(ValueError, match=r"h_prev must have shape \(N=2, H=4\)"):
+    with pytest.raises(
+        ValueError, match=r"h_prev must have shape \(N=2, H=4\)"
+    ):
         cell(torch.zeros(2, 3), torch.zeros(3, 4))
-    with pytest.raises(ValueError, match="hidden_size must be a positive integer"):
+    with pytest.raises(
+        ValueError, match="hidden_size must be a positive integer"
+    ):
         LinearRNNCell(3, 0)
 
 
 def test_stacked_regressor_shapes_and_count():
     torch.manual_seed(0)
     model = StackedRNNRegressor()
-    cell_counts = companion.count_params("rnn", 1, 128, "torch") + 3 * companion.count_params("rnn", 128, 128, "torch")
-    head = 2 * companion.count_params("dense", 128, 128) + companion.count_params("dense", 128, 1)
-    assert sum(p.numel() for p in model.parameters()) == cell_counts + head == 148993
+    cell_counts = companion.count_params(
+        "rnn", 1, 128, "torch"
+    ) + 3 * companion.count_params("rnn", 128, 128, "torch")
+    head = 2 * companion.count_params(
+        "dense", 128, 128
+    ) + companion.count_params("dense", 128, 1)
+    assert (
+        sum(p.numel() for p in model.parameters())
+        == cell_counts + head
+        == 148993
+    )
     leftover = StackedRNNRegressor(leftover_cell=True)
     extra = sum(p.numel() for p in leftover.parameters()) - 148993
     assert extra == companion.count_params("rnn", 1, 128, "torch") == 16768
-    assert "(rnn): LinearRNNCell" in str(leftover) and "(rnn)" not in str(model)
+    assert "(rnn): LinearRNNCell" in str(leftover) and "(rnn)" not in str(
+        model
+    )
     assert predict(model, np.zeros((5, 7, 1), np.float32)).shape == (5, 1)
 
 
 def test_stacked_regressor_is_the_cells_in_a_loop():
     torch.manual_seed(0)
-    model = StackedRNNRegressor(input_size=2, hidden_size=3, num_layers=2, dropout=0.0).eval()
+    model = StackedRNNRegressor(
+        input_size=2, hidden_size=3, num_layers=2, dropout=0.0
+    ).eval()
     x = torch.randn(4, 5, 2)
     h = [torch.zeros(4, 3), torch.zeros(4, 3)]
     for t in range(5):
@@ -126,7 +179,9 @@ def test_stacked_regressor_is_the_cells_in_a_loop():
 
 
 def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy():
-    params = companion.LSTMParams.random(3, 4, np.random.default_rng(0), dtype=np.float32)
+    params = companion.LSTMParams.random(
+        3, 4, np.random.default_rng(0), dtype=np.float32
+    )
     cell = RowVectorLSTMCell.from_params(params)
     builtin = to_torch(params, torch.nn.LSTMCell(3, 4))
     x, h, c = (torch.randn(2, n) for n in (3, 4, 4))
@@ -138,19 +193,27 @@ def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy():
         np.testing.assert_allclose(a.numpy(), r, atol=1e-6)
     for name, value in cell.to_params().as_dict().items():
         np.testing.assert_array_equal(value, params.as_dict()[name])
-    assert sum(p.numel() for p in cell.parameters()) == companion.count_params("lstm", 3, 4)
+    assert sum(p.numel() for p in cell.parameters()) == companion.count_params(
+        "lstm", 3, 4
+    )
     zero_state = cell(x)
-    torch.testing.assert_close(zero_state[0], cell(x, (torch.zeros(2, 4), torch.zeros(2, 4)))[0])
+    torch.testing.assert_close(
+        zero_state[0], cell(x, (torch.zeros(2, 4), torch.zeros(2, 4)))[0]
+    )
 
 
 def test_row_vector_lstm_cell_checks_inputs():
     cell = RowVectorLSTMCell(3, 4)
     with pytest.raises(ValueError, match="state must be None or a pair"):
         cell(torch.zeros(2, 3), torch.zeros(2, 4))
-    with pytest.raises(ValueError, match=r"c_prev must have shape \(N=2, H=4\)"):
+    with pytest.raises(
+        ValueError, match=r"c_prev must have shape \(N=2, H=4\)"
+    ):
         cell(torch.zeros(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5)))
     with pytest.raises(ValueError, match="params must be an LSTMParams"):
-        RowVectorLSTMCell.from_params(companion.RNNParams.random(3, 4, np.random.default_rng(0)))
+        RowVectorLSTMCell.from_params(
+            companion.RNNParams.random(3, 4, np.random.default_rng(0))
+        )
     with pytest.raises(ValueError, match="x_t must be a torch.Tensor"):
         cell(np.zeros((2, 3)))
 
@@ -176,8 +239,12 @@ def test_training_progress_bar_has_no_timings(capsys):
     out = capsys.readouterr()
     assert out.err == ""
     final = out.out.split("\r")[-1]
-    assert re.fullmatch(r"training \|#{20}\| 2/2 epochs, loss \d\.\d{4}\n", final)
-    assert "it/s" not in out.out and "s/it" not in out.out and "<" not in out.out
+    assert re.fullmatch(
+        r"training \|#{20}\| 2/2 epochs, loss \d\.\d{4}\n", final
+    )
+    assert (
+        "it/s" not in out.out and "s/it" not in out.out and "<" not in out.out
+    )
 
 
 def test_training_checks_inputs():
@@ -190,4 +257,6 @@ def test_training_checks_inputs():
     with pytest.raises(ValueError, match="lr must be a positive number"):
         train_regressor(model, X, np.zeros((4, 1), np.float32), lr=-1)
     with pytest.raises(ValueError, match="X must hold floating-point numbers"):
-        train_regressor(model, np.zeros((4, 3, 1), int), np.zeros((4, 1), np.float32))
+        train_regressor(
+            model, np.zeros((4, 3, 1), int), np.zeros((4, 1), np.float32)
+        )

@@ -32,13 +32,19 @@ LAYERS = {"SimpleRNN": RNNParams, "LSTM": LSTMParams, "GRU": GRUParams}
 
 def _swap_zr(a, H):
     """Keras' GRU column blocks (z, r, h) <-> the book's (r, z, g); its own inverse."""
-    return np.concatenate([a[..., H : 2 * H], a[..., :H], a[..., 2 * H :]], axis=-1)
+    return np.concatenate(
+        [a[..., H : 2 * H], a[..., :H], a[..., 2 * H :]], axis=-1
+    )
 
 
 def _gru_from_keras(layer):
     kernel, recurrent, bias = (np.array(w) for w in layer.get_weights())
     H = recurrent.shape[0]
-    W_x, W_h, bias = _swap_zr(kernel, H), _swap_zr(recurrent, H), _swap_zr(bias, H)
+    W_x, W_h, bias = (
+        _swap_zr(kernel, H),
+        _swap_zr(recurrent, H),
+        _swap_zr(bias, H),
+    )
     if not layer.reset_after:
         return GRUParams(W_x, W_h, bias)  # bias (3H,)
     b = bias[0].copy()  # bias (2, 3H): input row, recurrent row
@@ -56,9 +62,13 @@ def _gru_arrays(params, layer, H):
         )
     bias = params.b
     if params.reset_after:
-        recurrent_bias = np.concatenate([np.zeros(2 * H, params.b.dtype), params.b_hg])
+        recurrent_bias = np.concatenate(
+            [np.zeros(2 * H, params.b.dtype), params.b_hg]
+        )
         bias = np.stack([params.b, recurrent_bias])  # (2, 3H)
-    return [_swap_zr(a, H) for a in (params.W_x, params.W_h, bias)]  # back to z, r, h
+    return [
+        _swap_zr(a, H) for a in (params.W_x, params.W_h, bias)
+    ]  # back to z, r, h
 
 
 def _params_class(layer):
@@ -70,7 +80,9 @@ def _params_class(layer):
             break
     else:
         kinds = " or ".join(f"keras.layers.{n}" for n in LAYERS)
-        raise ValueError(f"layer must be a {kinds}; got {type(layer).__name__}")
+        raise ValueError(
+            f"layer must be a {kinds}; got {type(layer).__name__}"
+        )
     if not layer.built or not layer.weights:
         raise ValueError(
             f"layer {layer.name!r} has no weights yet: build it first, e.g. "
@@ -120,5 +132,7 @@ def to_keras(params, layer):
             f"has D={D}, H={H} (kernel {tuple(current[0].shape)}); build the "
             f"layer with units={params.H} on inputs of {params.D} features"
         )
-    layer.set_weights([np.asarray(a, dtype=c.dtype) for a, c in zip(arrays, current)])
+    layer.set_weights(
+        [np.asarray(a, dtype=c.dtype) for a, c in zip(arrays, current)]
+    )
     return layer

@@ -1,4 +1,4 @@
-"""Weights between the book's RNNParams / LSTMParams and a hand-unrolled TF1 graph.
+"""Weights between RNNParams / LSTMParams and a hand-unrolled TF1 graph.
 
 The Chinese unrolling post (``companion.tf1_graph``) makes every set of
 weights as three variables (row vectors, as in the book):
@@ -42,17 +42,24 @@ def _variables(session, scope):
 
 
 def _read_session(session, scope):
-    """The TF1 dict (per gate for 'lstm_nn', flat otherwise) read from a session."""
+    """The TF1 dict (per gate for 'lstm_nn', else flat) read from a session."""
     found = _variables(session, scope)
     gated = any("/" in name for name in found)
-    keys = [f"{g}/{v}" for g in GATE_SCOPES for v in VARIABLES] if gated else list(VARIABLES)
+    keys = (
+        [f"{g}/{v}" for g in GATE_SCOPES for v in VARIABLES]
+        if gated
+        else list(VARIABLES)
+    )
     missing = [f"{scope}/{k}" for k in keys if k not in found]
     if missing:
         raise ValueError(
             f"session's graph lacks the variables {missing}; "
             f"was it built with scope {scope!r}?"
         )
-    values = {k: np.asarray(v) for k, v in zip(keys, session.run([found[k] for k in keys]))}
+    values = {
+        k: np.asarray(v)
+        for k, v in zip(keys, session.run([found[k] for k in keys]))
+    }
     if not gated:
         return values
     return {g: {v: values[f"{g}/{v}"] for v in VARIABLES} for g in GATE_SCOPES}
@@ -61,10 +68,16 @@ def _read_session(session, scope):
 def _weight_set(where, w, D=None, H=None):
     """Checked (x_weights (D, H), h_weights (H, H), biases (H,)) of one set."""
     if not isinstance(w, dict) or set(w) != set(VARIABLES):
-        raise ValueError(f"{where} must be a dict with the keys {list(VARIABLES)}")
-    x_w = as_float_array(f"{where}['x_weights']", w["x_weights"], (("D", D), ("H", H)))
+        raise ValueError(
+            f"{where} must be a dict with the keys {list(VARIABLES)}"
+        )
+    x_w = as_float_array(
+        f"{where}['x_weights']", w["x_weights"], (("D", D), ("H", H))
+    )
     D, H = x_w.shape
-    h_w = as_float_array(f"{where}['h_weights']", w["h_weights"], (("H", H), ("H", H)))
+    h_w = as_float_array(
+        f"{where}['h_weights']", w["h_weights"], (("H", H), ("H", H))
+    )
     b = np.asarray(w["biases"])
     b = b.reshape(-1) if b.shape == (1, H) else b
     b = as_float_array(f"{where}['biases']", b, (("H", H),))
@@ -85,14 +98,21 @@ def from_tf1(weights, scope="lstm_nn"):
     if isinstance(weights, dict) and set(weights) == set(VARIABLES):
         return RNNParams(*_weight_set("weights", weights))
     if not isinstance(weights, dict) or set(weights) != set(GATE_SCOPES):
-        got = sorted(weights) if isinstance(weights, dict) else type(weights).__name__
+        got = (
+            sorted(weights)
+            if isinstance(weights, dict)
+            else type(weights).__name__
+        )
         raise ValueError(
-            f"weights must be a dict with the keys {sorted(GATE_SCOPES)} (LSTM) "
+            "weights must be a dict with the keys "
+            f"{sorted(GATE_SCOPES)} (LSTM) "
             f"or {sorted(VARIABLES)} (RNN); got {got}"
         )
     blocks, D, H = {}, None, None
     for scope_name, letter in GATE_SCOPES.items():
-        blocks[letter] = _weight_set(f"weights[{scope_name!r}]", weights[scope_name], D, H)
+        blocks[letter] = _weight_set(
+            f"weights[{scope_name!r}]", weights[scope_name], D, H
+        )
         D, H = blocks[letter][0].shape
     order = [blocks[letter] for letter in GATES]  # i, f, g, o
     return LSTMParams(
@@ -103,7 +123,7 @@ def from_tf1(weights, scope="lstm_nn"):
 
 
 def to_tf1(params, session=None, scope=None) -> dict:
-    """The TF1 layout of RNNParams or LSTMParams, optionally loaded into a session.
+    """The TF1 layout of RNNParams or LSTMParams, optionally put in a session.
 
     params:  LSTMParams (split per gate) or RNNParams (one set)
     session: None, or a tf.compat.v1.Session whose graph holds the variables
@@ -130,7 +150,9 @@ def to_tf1(params, session=None, scope=None) -> dict:
                 "h_weights": h_w.copy(),
                 "biases": b.reshape(1, -1).copy(),
             }
-        flat = {f"{g}/{v}": a for g, d in weights.items() for v, a in d.items()}
+        flat = {
+            f"{g}/{v}": a for g, d in weights.items() for v, a in d.items()
+        }
     if session is not None:
         _write_session(session, scope, flat, params.D, params.H)
     return weights
@@ -139,7 +161,8 @@ def to_tf1(params, session=None, scope=None) -> dict:
 def _write_session(session, scope, flat, D, H):
     if not _is_session(session):
         raise ValueError(
-            f"session must be a tf.compat.v1.Session; got {type(session).__name__}"
+            "session must be a tf.compat.v1.Session; "
+            f"got {type(session).__name__}"
         )
     import tensorflow as tf
 
@@ -161,5 +184,9 @@ def _write_session(session, scope, flat, D, H):
                     f"{value.shape}; build the graph with "
                     f"num_embedding_size={D} and num_lstm_nodes=[{H}]"
                 )
-            assigns.append(tf.compat.v1.assign(var, value.astype(var.dtype.as_numpy_dtype)))
+            assigns.append(
+                tf.compat.v1.assign(
+                    var, value.astype(var.dtype.as_numpy_dtype)
+                )
+            )
     session.run(assigns)

@@ -56,7 +56,9 @@ def _describe(module):
             break
     else:
         kinds = ", ".join(f"nn.{n}" for n in MODULES)
-        raise ValueError(f"module must be one of {kinds}; got {type(module).__name__}")
+        raise ValueError(
+            f"module must be one of {kinds}; got {type(module).__name__}"
+        )
     if getattr(module, "nonlinearity", "tanh") != "tanh":
         raise ValueError(
             "module must use nonlinearity='tanh', the book's RNN; "
@@ -70,17 +72,29 @@ def _describe(module):
     if not is_layer:
         return cls, [("",)]
     dirs = ("", "_reverse") if module.bidirectional else ("",)
-    return cls, [tuple(f"_l{k}{d}" for d in dirs) for k in range(module.num_layers)]
+    return cls, [
+        tuple(f"_l{k}{d}" for d in dirs) for k in range(module.num_layers)
+    ]
 
 
 def _read(module, s, cls):
     """The parameters stored under suffix s: W = weight.T, b = bias_ih + bias_hh."""
-    W_in = getattr(module, "weight_ih" + s).detach().cpu().numpy().T.copy()  # (G*H, D) -> (D, G*H)
-    W_rec = getattr(module, "weight_hh" + s).detach().cpu().numpy().T.copy()  # (G*H, H) -> (H, G*H)
+    W_in = (
+        getattr(module, "weight_ih" + s).detach().cpu().numpy().T.copy()
+    )  # (G*H, D) -> (D, G*H)
+    W_rec = (
+        getattr(module, "weight_hh" + s).detach().cpu().numpy().T.copy()
+    )  # (G*H, H) -> (H, G*H)
     if cls is GRUParams:
         return _read_gru(module, s, W_in, W_rec)
     if module.bias:
-        b = (getattr(module, "bias_ih" + s) + getattr(module, "bias_hh" + s)).detach().cpu().numpy().copy()
+        b = (
+            (getattr(module, "bias_ih" + s) + getattr(module, "bias_hh" + s))
+            .detach()
+            .cpu()
+            .numpy()
+            .copy()
+        )
     else:
         b = np.zeros(W_in.shape[1], dtype=W_in.dtype)
     return cls(W_in, W_rec, b)
@@ -90,9 +104,13 @@ def _read_gru(module, s, W_x, W_h):
     """GRUParams (reset after): b = bias_ih + bias_hh on r and z only, b_hg = bias_hh of n."""
     H = W_h.shape[0]
     if not module.bias:
-        return GRUParams(W_x, W_h, np.zeros(3 * H, W_x.dtype), np.zeros(H, W_x.dtype))
+        return GRUParams(
+            W_x, W_h, np.zeros(3 * H, W_x.dtype), np.zeros(H, W_x.dtype)
+        )
     b = getattr(module, "bias_ih" + s).detach().cpu().numpy().copy()  # (3H,)
-    b_hh = getattr(module, "bias_hh" + s).detach().cpu().numpy()  # (3H,) blocks r, z, n
+    b_hh = (
+        getattr(module, "bias_hh" + s).detach().cpu().numpy()
+    )  # (3H,) blocks r, z, n
     b[: 2 * H] += b_hh[: 2 * H]
     return GRUParams(W_x, W_h, b, b_hh[2 * H :].copy())
 
@@ -109,7 +127,9 @@ def _write(params, module, s, where, D):
             f"{where} must have D={D} and H={H} to match "
             f"{type(module).__name__} (weight_ih{s}); got D={params.D}, H={params.H}"
         )
-    W_in, W_rec, b = list(params.as_dict().values())[:3]  # the GRU's b_hg comes fourth
+    W_in, W_rec, b = list(params.as_dict().values())[
+        :3
+    ]  # the GRU's b_hg comes fourth
     b_hh = None  # bias_hh: zero, but for the GRU's candidate block
     if cls is GRUParams:
         if not params.reset_after:
@@ -117,14 +137,22 @@ def _write(params, module, s, where, D):
                 f"{where} must be of the reset-after variant (b_hg set) for {type(module).__name__}: "
                 "PyTorch applies the reset gate after the recurrent product; got reset_after=False"
             )
-        b_hh = np.concatenate([np.zeros(2 * H, params.b.dtype), params.b_hg])  # (3H,) [0 | 0 | b_hg]
-    if not module.bias and (np.any(b != 0) or (b_hh is not None and np.any(b_hh != 0))):
+        b_hh = np.concatenate(
+            [np.zeros(2 * H, params.b.dtype), params.b_hg]
+        )  # (3H,) [0 | 0 | b_hg]
+    if not module.bias and (
+        np.any(b != 0) or (b_hh is not None and np.any(b_hh != 0))
+    ):
         raise ValueError(
             f"{where}'s bias must be zero for a {type(module).__name__} built with bias=False"
         )
     with torch.no_grad():
-        getattr(module, "weight_ih" + s).copy_(torch.as_tensor(W_in.T))  # (D, G*H) -> (G*H, D)
-        getattr(module, "weight_hh" + s).copy_(torch.as_tensor(W_rec.T))  # (H, G*H) -> (G*H, H)
+        getattr(module, "weight_ih" + s).copy_(
+            torch.as_tensor(W_in.T)
+        )  # (D, G*H) -> (G*H, D)
+        getattr(module, "weight_hh" + s).copy_(
+            torch.as_tensor(W_rec.T)
+        )  # (H, G*H) -> (G*H, H)
         if module.bias:
             getattr(module, "bias_ih" + s).copy_(torch.as_tensor(b))
             if b_hh is None:
@@ -190,7 +218,9 @@ def stacked_from_torch(module):
             f"module must be an nn.RNN or nn.LSTM (a layer); got {type(module).__name__}, "
             "use from_torch for a cell"
         )
-    layers = [tuple(_read(module, s, cls) for s in level) for level in suffixes]
+    layers = [
+        tuple(_read(module, s, cls) for s in level) for level in suffixes
+    ]
     return layers if module.bidirectional else [level[0] for level in layers]
 
 
