@@ -1,0 +1,184 @@
+"""A character-level language model in NumPy, on the package's cells.
+
+Each character enters as a one-hot row x_t (V,); a recurrent cell (RNN,
+GRU or LSTM, the package's forward and backward) reads the sequence, and
+an output layer scores the next character:
+
+    hs, state_T = cell_forward(one_hot(X), params, state_0)     (N, T, H)
+    logits      = hs W_hy + b_y                                 (N, T, V)
+    L           = cross_entropy(logits, Y)
+
+Truncated BPTT: the state carried into a batch is the last state of the
+previous one, used as a plain array: the backward stops at state_0 (its
+gradient dh0 is dropped), which is what PyTorch's ``.detach()`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import validate
+from .gru import GRUParams, gru_backward, gru_forward
+from .lstm import lstm_backward, lstm_forward
+from .params import LSTMParams, RNNParams
+from .rnn import rnn_backward, rnn_forward
+from .text import cross_entropy
+
+#: kind -> the cell's parameter class
+CELLS = {"rnn": RNNParams, "gru": GRUParams, "lstm": LSTMParams}
+
+
+@dataclass(frozen=True, eq=False)
+class CharLM:
+    """A recurrent cell and its output layer.
+
+    cell: RNNParams, GRUParams (reset after) or LSTMParams with D = V
+    W_hy: (H, V) output weights; b_y: (V,) output bias
+    """
+
+    cell: object
+    W_hy: np.ndarray
+    b_y: np.ndarray
+
+    def __post_init__(self):
+        validate.instance_of("cell", self.cell, tuple(CELLS.values()))
+        H, V = self.cell.H, self.cell.D
+        W_hy = validate.as_float_array("W_hy", self.W_hy, (("H", H), ("V", V)))
+        b_y = validate.as_float_array("b_y", self.b_y, (("V", V),))
+        object.__setattr__(self, "W_hy", W_hy)
+        object.__setattr__(self, "b_y", b_y)
+
+    @property
+    def kind(self) -> str:
+        """'rnn', 'gru' or 'lstm'."""
+        return next(k for k, c in CELLS.items() if isinstance(self.cell, c))
+
+    @classmethod
+    def random(cls, kind, V, H, rng, dtype=np.float64) -> CharLM:
+        """Every weight uniform in [-1/sqrt(H), 1/sqrt(H)], PyTorch's range."""
+        cell_cls = CELLS[validate.one_of("kind", kind, tuple(CELLS))]
+        cell = cell_cls.random(V, H, rng, dtype=dtype)
+        s = 1.0 / np.sqrt(H)
+        W_hy = rng.uniform(-s, s, (H, V)).astype(dtype)
+        return cls(cell, W_hy, rng.uniform(-s, s, V).astype(dtype))
+
+    def as_dict(self) -> dict:
+        """{name: array}: the cell's parameters, then W_hy and b_y."""
+        return {**self.cell.as_dict(), "W_hy": self.W_hy, "b_y": self.b_y}
+
+    def replace(self, arrays: dict) -> CharLM:
+        """A model of the same kind holding ``arrays`` (names of as_dict)."""
+        names = list(self.as_dict())
+        if sorted(arrays) != sorted(names):
+            raise ValueError(f"arrays must have the keys {sorted(names)}")
+        cell = type(self.cell)(*(arrays[k] for k in self.cell.as_dict()))
+        return CharLM(cell, arrays["W_hy"], arrays["b_y"])
+
+
+def initial_state(model: CharLM, N):
+    """Zeros: h (N, H), or (h, c) for the LSTM."""
+    N = validate.positive_int("N", N)
+    h = np.zeros((N, model.cell.H), model.W_hy.dtype)
+    return (h, h.copy()) if model.kind == "lstm" else h
+
+
+def _one_hot(X, V, dtype):
+    X = np.asarray(X)
+    if X.ndim != 2 or not np.issubdtype(X.dtype, np.integer):
+        raise ValueError(
+            f"X must be integer ids of shape (N, T); got {X.shape}"
+        )
+    if X.min() < 0 or X.max() >= V:
+        raise ValueError(f"X must hold ids in [0, V={V})")
+    return np.eye(V, dtype=dtype)[X]  # (N, T, V)
+
+
+def lm_forward(model: CharLM, X, state):
+    """logits (N, T, V), the last state, and a cache for ``lm_backward``."""
+    x = _one_hot(X, model.cell.D, model.W_hy.dtype)
+    if model.kind == "lstm":
+        hs, h_T, c_T, cache = lstm_forward(x, model.cell, *state)
+        state_T = (h_T, c_T)
+    elif model.kind == "gru":
+        hs, state_T, cache = gru_forward(x, model.cell, state)
+    else:
+        hs, state_T, cache = rnn_forward(x, model.cell, state)
+    logits = hs @ model.W_hy + model.b_y  # (N, T, H) @ (H, V)
+    return logits, state_T, (model, hs, cache)
+
+
+def lm_backward(dlogits, cache) -> dict:
+    """Gradients {"d" + name: array} of every parameter of the model.
+
+    The gradient that reaches the initial state is dropped: the state
+    carried in from the previous batch is a constant here (detached).
+    """
+    model, hs, cell_cache = cache
+    dW_hy = np.einsum("nth,ntv->hv", hs, dlogits)
+    db_y = dlogits.sum(axis=(0, 1))
+    dhs = dlogits @ model.W_hy.T  # (N, T, V) @ (V, H)
+    backward = {"rnn": rnn_backward, "gru": gru_backward}
+    if model.kind == "lstm":
+        grads = lstm_backward(dhs, cell_cache)[-1]
+    else:
+        grads = backward[model.kind](dhs, cell_cache)[-1]
+    return {**grads.as_dict(), "dW_hy": dW_hy, "db_y": db_y}
+
+
+# shown in: language-model
+def lm_loss(model: CharLM, X, Y, state):
+    """(loss, grads, state_T) of one batch: forward, cross-entropy, backward."""
+    logits, state_T, cache = lm_forward(model, X, state)
+    loss, dlogits = cross_entropy(logits, Y)
+    return loss, lm_backward(dlogits, cache), state_T
+
+
+def evaluate(model: CharLM, batches):
+    """Mean cross-entropy over sequential batches, state carried along."""
+    state, total = initial_state(model, batches[0][0].shape[0]), 0.0
+    for X, Y in batches:
+        logits, state, _ = lm_forward(model, X, state)
+        total += cross_entropy(logits, Y)[0]
+    return total / len(batches)
+
+
+def step_fn(model: CharLM):
+    """step(ids (1,), state) -> (logits (1, V), state), for text.generate."""
+
+    def step(ids, state):
+        logits, state, _ = lm_forward(model, np.asarray(ids)[:, None], state)
+        return logits[:, 0], state
+
+    return step
+
+
+def save_char_lm(path, model: CharLM, **meta):
+    """Write the model's arrays (and numbers in ``meta``) to a .npz file."""
+    validate.instance_of("model", model, CharLM)
+    arrays = {f"param_{k}": v for k, v in model.as_dict().items()}
+    extra = {f"meta_{k}": np.asarray(v) for k, v in meta.items()}
+    np.savez_compressed(path, kind=np.asarray(model.kind), **arrays, **extra)
+
+
+def load_char_lm(path, dtype=np.float64):
+    """(model, meta) from a file of ``save_char_lm``; arrays cast to dtype."""
+    with np.load(path) as f:
+        kind = str(f["kind"])
+        arrays = {
+            k[len("param_") :]: f[k].astype(dtype)
+            for k in f.files
+            if k.startswith("param_")
+        }
+        meta = {
+            k[len("meta_") :]: f[k].item()
+            for k in f.files
+            if k.startswith("meta_")
+        }
+    cell_cls = CELLS[validate.one_of("kind", kind, tuple(CELLS))]
+    names = [n for n in arrays if n not in ("W_hy", "b_y")]
+    order = {"rnn": ("W_xh", "W_hh", "b_h"), "lstm": ("W_x", "W_h", "b")}
+    order["gru"] = ("W_x", "W_h", "b", "b_hg")
+    cell = cell_cls(*(arrays[n] for n in order[kind] if n in names))
+    return CharLM(cell, arrays["W_hy"], arrays["b_y"]), meta

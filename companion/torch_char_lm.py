@@ -1,0 +1,73 @@
+"""The character-level language model of companion.char_lm, in PyTorch.
+
+Same equations, same parameter layout through companion.convert: one-hot
+characters -> nn.RNN / nn.GRU / nn.LSTM (batch first) -> nn.Linear.
+``TorchCharLM.from_numpy(model)`` copies a NumPy CharLM in, ``to_numpy()``
+copies it back out. Imports torch, so ``import companion`` never loads it.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from . import validate
+from .char_lm import CharLM
+from .convert import from_torch, to_torch
+
+MODULES = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+
+class TorchCharLM(nn.Module):
+    """logits (N, T, V) of the next character, from ids X (N, T).
+
+    The gradient of bias_hh is masked to zero (but for the GRU's b_hg),
+    so that its parameters are exactly those of CharLM.
+    """
+
+    def __init__(self, kind, V, H, dtype=torch.float32):
+        super().__init__()
+        validate.one_of("kind", kind, tuple(MODULES))
+        self.kind, self.V = kind, validate.positive_int("V", V)
+        H = validate.positive_int("H", H)
+        self.cell = MODULES[kind](V, H, batch_first=True, dtype=dtype)
+        self.out = nn.Linear(H, V, dtype=dtype)
+        # One bias per block, as in the book: PyTorch adds bias_ih and
+        # bias_hh, so training both would move their sum twice as fast.
+        # Only the GRU candidate's bias_hh (b_hg) is a parameter of its own.
+        keep = torch.zeros(self.cell.bias_hh_l0.shape, dtype=dtype)
+        if kind == "gru":
+            keep[2 * H :] = 1  # blocks r, z, n: only n is b_hg
+        self.cell.bias_hh_l0.register_hook(lambda g: g * keep)
+
+    def forward(self, X, state=None):
+        """X: (N, T) int64 ids; state: None, h (1, N, H) or (h, c).
+        returns (logits (N, T, V), the last state)"""
+        x = nn.functional.one_hot(X, self.V).to(self.out.weight.dtype)
+        hs, state = self.cell(x, state)  # (N, T, H)
+        return self.out(hs), state
+
+    @classmethod
+    def from_numpy(cls, model: CharLM, dtype=torch.float64):
+        """A module holding the weights of a NumPy CharLM."""
+        validate.instance_of("model", model, CharLM)
+        module = cls(model.kind, model.cell.D, model.cell.H, dtype=dtype)
+        to_torch(model.cell, module.cell)
+        with torch.no_grad():
+            module.out.weight.copy_(torch.from_numpy(model.W_hy.T))  # (V, H)
+            module.out.bias.copy_(torch.from_numpy(model.b_y))
+        return module
+
+    def to_numpy(self) -> CharLM:
+        """The weights as a NumPy CharLM (float64 arrays keep their dtype)."""
+        W_hy = self.out.weight.detach().numpy().T.copy()  # (V, H) -> (H, V)
+        b_y = self.out.bias.detach().numpy().copy()
+        return CharLM(from_torch(self.cell), W_hy, b_y)
+
+
+# shown in: language-model
+def detach(state):
+    """The state as a constant for the next batch (truncated BPTT)."""
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
