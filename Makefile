@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit site-test bench bench-breakdown execute lab lock test-latest wheel-test clean
+.PHONY: help venv book test unit site-test bench bench-breakdown train-lm execute lab lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
@@ -19,6 +19,7 @@ help:
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make bench-breakdown  record where an LSTM step's time goes (minutes)"
+	@echo "make train-lm retrain book/data/char_lstm.npz (deterministic, a few CPU minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make lab      open JupyterLab on the book with the project's kernel"
 	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions)"
@@ -62,6 +63,12 @@ bench: $(STAMP)
 # bench_kernels_cpu.csv, read by the performance chapter (minutes).
 bench-breakdown: $(STAMP)
 	$(BIN)/python bench/breakdown.py
+
+# The language-model chapter's checkpoint: an LSTM trained deterministically
+# (seeded, one thread) in a few CPU minutes; tests/test_char_lm.py checks its
+# validation perplexity.
+train-lm: $(STAMP)
+	$(BIN)/python tools/train_lm.py --out book/data/char_lstm.npz
 
 execute: $(STAMP)
 	$(BIN)/python tools/nbtools.py execute $(NB)

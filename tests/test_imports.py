@@ -10,16 +10,21 @@ FRAMEWORKS = ("tensorflow", "keras", "torch", "matplotlib")
 #: modules that must import NumPy only (frameworks are imported inside their functions)
 NUMPY_ONLY = [
     "companion",
+    "companion.char_lm",
     "companion.compare",
     "companion.convert",
     "companion.counting",
     "companion.data",
     "companion.gradcheck",
     "companion.grads",
+    "companion.gru",
     "companion.memory_task",
     "companion.notebook",
+    "companion.optim",
+    "companion.series",
     "companion.stacked",
     "companion.summary",
+    "companion.text",
     "companion.tf1_graph",
     "companion.validate",
 ]
