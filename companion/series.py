@@ -9,13 +9,11 @@ naive baselines every forecast must beat, and the error measures.
 
 from __future__ import annotations
 
-import hashlib
-import pathlib
 from typing import NamedTuple
 
 import numpy as np
 
-from .validate import as_float_array, positive_int
+from .validate import as_float_array, positive_int, verified_file
 
 #: SHA-256 of book/data/sunspots_yearly.csv
 SUNSPOTS_SHA256 = (
@@ -25,15 +23,7 @@ SUNSPOTS_SHA256 = (
 
 def load_sunspots(path, sha256=SUNSPOTS_SHA256):
     """(years (309,) int64, sunspots (309,) float64) after a SHA-256 check."""
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise ValueError(f"path must name an existing file; got {str(path)!r}")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if sha256 is not None and digest != sha256:
-        raise ValueError(
-            f"path {path.name!r} has SHA-256 {digest}; expected {sha256}"
-        )
+    data = verified_file("path", path, sha256)
     rows = [line.split(",") for line in data.decode().splitlines()[1:]]
     years = np.array([int(r[0]) for r in rows], dtype=np.int64)
     return years, np.array([float(r[1]) for r in rows])

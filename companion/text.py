@@ -11,8 +11,6 @@ and Y the characters that follow X (Y[n, t] = text[start + t + 1]).
 
 from __future__ import annotations
 
-import hashlib
-import pathlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,16 +30,7 @@ def load_text(path, sha256=SHAKESPEARE_SHA256) -> str:
     path: str or pathlib.Path; sha256: the expected hex digest (or None to
     skip the check). returns the text. A changed file raises ValueError.
     """
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise ValueError(f"path must name an existing file; got {str(path)!r}")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if sha256 is not None and digest != sha256:
-        raise ValueError(
-            f"path {path.name!r} has SHA-256 {digest}; expected {sha256} "
-            "(the file is not the copy the book was tested with)"
-        )
+    data = validate.verified_file("path", path, sha256)
     return data.decode("utf-8")
 
 

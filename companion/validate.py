@@ -9,7 +9,9 @@ written without checks.
 
 from __future__ import annotations
 
+import hashlib
 import numbers
+import pathlib
 
 import numpy as np
 
@@ -192,3 +194,25 @@ def instance_of(name: str, value, cls, hint: str = ""):
             f"got {type(value).__name__}"
         )
     return value
+
+
+def verified_file(name: str, path, sha256) -> bytes:
+    """The bytes of the file at ``path`` after checking its SHA-256.
+
+    sha256: the expected hex digest, or None to skip the check. A missing
+    file or a changed one (not the copy the book was tested with) raises a
+    ValueError naming the argument.
+    """
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ValueError(
+            f"{name} must name an existing file; got {str(path)!r}"
+        )
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if sha256 is not None and digest != sha256:
+        raise ValueError(
+            f"{name} {path.name!r} has SHA-256 {digest}; expected {sha256} "
+            "(the file is not the copy the book was tested with)"
+        )
+    return data
