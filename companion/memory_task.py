@@ -61,11 +61,22 @@ def _check_data(X, y):
     return X, y
 
 
-def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
+#: init name -> what ``recall_model`` starts the recurrent layer from
+INITS = ("torch", "keras")
+
+
+def recall_model(
+    cell, input_size, hidden_size, n_classes, forget_bias=None, init="torch"
+):
     """A one-layer nn.RNN (tanh), nn.LSTM or nn.GRU, read at its last step by a Linear(H, C) layer.
 
     cell: "rnn", "lstm" or "gru"; forget_bias: for the LSTM, start value of the forget gate's
-    bias (bias_ih block f; bias_hh block f is zeroed), or None for PyTorch's initial values.
+    bias (bias_ih block f; bias_hh block f is zeroed), or None for the initial values of ``init``.
+    init: "torch" keeps PyTorch's defaults (every weight and bias uniform in
+    +-1/sqrt(H)); "keras" starts the recurrent layer as Keras 3's SimpleRNN, LSTM and
+    GRU (reset_after=True) do: the input kernel (D, kH) Glorot-uniform, the recurrent
+    kernel (H, kH) orthogonal, the biases zero, and for the LSTM the forget block 1
+    (unit_forget_bias). The read-out Linear keeps PyTorch's default in both.
     The module maps x (N, T, D) to class scores (N, C). Weights come from torch's
     global generator: seed it first.
     """
@@ -81,6 +92,7 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
             ("n_classes", n_classes),
         )
     )
+    init = one_of("init", init, INITS)
     if forget_bias is not None and cell != "lstm":
         raise ValueError(
             f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate"
@@ -97,6 +109,8 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
             return self.head(hs[:, -1, :])  # (N, C), from the last step only
 
     model = RecallModel()
+    if init == "keras":
+        _keras_init(model.rnn, cell, H)
     if forget_bias is not None:
         with torch.no_grad():
             model.rnn.bias_ih_l0[H : 2 * H] = float(
@@ -104,6 +118,26 @@ def recall_model(cell, input_size, hidden_size, n_classes, forget_bias=None):
             )  # gate order i, f, g, o
             model.rnn.bias_hh_l0[H : 2 * H] = 0.0
     return model
+
+
+def _keras_init(rnn, cell, H):
+    """Keras 3's default initial values, written into a torch recurrent layer.
+
+    Keras' kernel (D, kH) is weight_ih_l0.T and its recurrent_kernel (H, kH) is
+    weight_hh_l0.T, so Glorot-uniform on the first (limit sqrt(6 / (D + kH))) and an
+    orthogonal second (orthonormal rows: W_h @ W_h.T = I_H) are the same draws on the
+    transposes; the order of the gate blocks does not change either property.
+    """
+    import torch
+    from torch import nn
+
+    with torch.no_grad():
+        nn.init.xavier_uniform_(rnn.weight_ih_l0)  # (kH, D): fans D and kH
+        nn.init.orthogonal_(rnn.weight_hh_l0)  # (kH, H): orthonormal columns
+        rnn.bias_ih_l0.zero_()
+        rnn.bias_hh_l0.zero_()
+        if cell == "lstm":  # unit_forget_bias; blocks i, f, g, o
+            rnn.bias_ih_l0[H : 2 * H] = 1.0
 
 
 def train_recall(
@@ -116,10 +150,12 @@ def train_recall(
     lr=0.01,
     forget_bias=None,
     seed=0,
+    init="torch",
 ):
     """Train a recall_model on (X, y) with Adam and cross-entropy, in float64, deterministically.
 
     X: (N, T, D) float; y: (N,) int classes in 0..C-1 (C = y.max() + 1, at least 2).
+    init: "torch" or "keras", the initial values of recall_model.
     Builds the model after torch.manual_seed(seed) and draws ``steps`` mini-batches of
     ``batch_size`` sequences (with replacement) from a torch.Generator seeded with seed.
     float64 keeps the result the same on CPUs that round float32 sums differently.
@@ -138,7 +174,7 @@ def train_recall(
     C = max(int(y.max()) + 1, 2)
     torch.manual_seed(int(seed))
     model = recall_model(
-        cell, X.shape[2], hidden_size, C, forget_bias
+        cell, X.shape[2], hidden_size, C, forget_bias, init
     ).double()
     X_t, y_t = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(y)
     generator = torch.Generator().manual_seed(int(seed))

@@ -130,3 +130,59 @@ def test_training_refuses_bad_data(torch):
         train_recall("rnn", X[0], y, steps=1)
     with pytest.raises(ValueError, match="lr must be a positive number"):
         train_recall("rnn", X, y, steps=1, lr=0)
+
+
+@pytest.mark.parametrize("cell, k", [("rnn", 1), ("gru", 3), ("lstm", 4)])
+def test_keras_init_matches_keras_defaults(torch, cell, k):
+    D, H = 3, 32
+    torch.manual_seed(0)
+    rnn = recall_model(cell, D, H, 2, init="keras").rnn
+    kernel = rnn.weight_ih_l0.detach().numpy().T  # Keras' kernel (D, kH)
+    recurrent = rnn.weight_hh_l0.detach().numpy().T  # (H, kH)
+    # Glorot-uniform: uniform in +-sqrt(6 / (D + kH)), variance limit**2 / 3
+    limit = np.sqrt(6 / (D + k * H))
+    assert kernel.shape == (D, k * H)
+    assert np.abs(kernel).max() <= limit
+    assert np.abs(kernel).max() > 0.95 * limit
+    assert abs(kernel.std() / (limit / np.sqrt(3)) - 1) < 0.1
+    # orthogonal (H, kH): orthonormal rows
+    np.testing.assert_allclose(recurrent @ recurrent.T, np.eye(H), atol=1e-5)
+    if k > 1:  # not the identity on any one block
+        assert (
+            np.abs(recurrent[:, :H] @ recurrent[:, :H].T - np.eye(H)).max()
+            > 0.1
+        )
+    # zero biases, except the LSTM's forget block (unit_forget_bias)
+    expected = np.zeros(k * H)
+    if cell == "lstm":
+        expected[H : 2 * H] = 1.0
+    np.testing.assert_array_equal(rnn.bias_ih_l0.detach().numpy(), expected)
+    np.testing.assert_array_equal(rnn.bias_hh_l0.detach().numpy(), 0.0)
+
+
+def test_torch_init_is_the_default_and_init_is_checked(torch):
+    torch.manual_seed(0)
+    a = recall_model("gru", 3, 5, 2)
+    torch.manual_seed(0)
+    b = recall_model("gru", 3, 5, 2, init="torch")
+    for p, q in zip(a.parameters(), b.parameters()):
+        assert torch.equal(p, q)
+    assert a.rnn.bias_hh_l0.abs().min() > 0  # PyTorch's uniform biases
+    assert a.rnn.weight_ih_l0.abs().max() <= 1 / np.sqrt(5)
+    with pytest.raises(
+        ValueError, match="init must be one of 'torch', 'keras'; got 'tf'"
+    ):
+        recall_model("rnn", 3, 5, 2, init="tf")
+    torch.manual_seed(0)
+    lstm = recall_model("lstm", 3, 5, 2, forget_bias=4.0, init="keras")
+    assert (lstm.rnn.bias_ih_l0[5:10] == 4.0).all()  # forget_bias wins
+
+
+def test_train_recall_passes_init(torch):
+    X, y = recall_sequences(16, 2, np.random.default_rng(0))
+    model, _ = train_recall("lstm", X, y, hidden_size=4, steps=1, init="keras")
+    model_t, _ = train_recall("lstm", X, y, hidden_size=4, steps=1)
+    # one Adam step moves each bias by at most lr = 0.01
+    b_hh = model.rnn.bias_hh_l0.detach().numpy()
+    assert np.abs(b_hh).max() <= 0.011
+    assert np.abs(model_t.rnn.bias_hh_l0.detach().numpy()).max() > 0.05
