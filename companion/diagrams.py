@@ -76,16 +76,7 @@ def _layer(ax, x, y, text, color, fill, w=0.9, h=0.6):
         zorder=3,
     )
     ax.add_patch(box)
-    ax.text(
-        x,
-        y,
-        text,
-        ha="center",
-        va="center",
-        fontsize=11,
-        color=_INK if color != _GREY else _GREY,
-        zorder=4,
-    )
+    _centred_text(ax, x, y, text, _INK if color != _GREY else _GREY, 11)
     return box
 
 
@@ -97,17 +88,22 @@ def _op(ax, x, y, text, color, r=0.27):
         (x, y), r, facecolor="white", edgecolor=color, lw=1.4, zorder=3
     )
     ax.add_patch(circle)
+    _centred_text(ax, x, y, text, color, 12)
+    return circle
+
+
+def _centred_text(ax, x, y, text, color, fontsize):
+    """``text`` centred on (x, y), above the shape drawn there."""
     ax.text(
         x,
         y,
         text,
         ha="center",
         va="center",
-        fontsize=12,
+        fontsize=fontsize,
         color=color,
         zorder=4,
     )
-    return circle
 
 
 def _label(ax, x, y, text, color=_INK, size=12, **kw):

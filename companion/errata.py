@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from keras import ops
 
-from .keras_cells import _CELL_GATES, LSTMCell, RNNCell, _uniform
+from .keras_cells import LSTMCell, RNNCell
 from .validate import one_of
 
 #: the LSTM bugs of the post, each switched on alone in S1BuggyLSTMCell
@@ -69,23 +69,7 @@ class S1BuggyLSTMCell(LSTMCell):
         return self.units + input_dim
 
     def build(self, input_shape):
-        rows, H = self._weight_rows(input_shape[-1]), self.units
-        for g in _CELL_GATES:
-            setattr(
-                self,
-                f"w_{g}",
-                self.add_weight(
-                    shape=(rows, H), initializer=_uniform(H), name=f"w_{g}"
-                ),
-            )
-        for g in _CELL_GATES:
-            setattr(
-                self,
-                f"b_{g}",
-                self.add_weight(
-                    shape=(H,), initializer="zeros", name=f"b_{g}"
-                ),
-            )
+        self._add_gate_weights(self._weight_rows(input_shape[-1]))
 
     # shown in: keras-custom-cells
     def _gate(self, hx, w, b):

@@ -44,12 +44,15 @@ class Grads:
     """Base of RNNGrads / LSTMGrads: checks shapes, allows NaN and inf.
 
     Subclasses list the parameter gradients first, then the per-step
-    gradients (``dh``, ``dc``), which may be None.
+    gradients (``dh``, ``dc``), which may be None. A parameter gradient
+    named in ``OPTIONAL`` may be None too (the GRU's ``db_hg``); it is then
+    left out of ``as_dict``.
     """
 
     PARAMS: ClassVar[type] = type(None)
     SHAPES: ClassVar[dict] = {}
     STEPS: ClassVar[tuple] = ()  # per-step fields, e.g. ("dh",)
+    OPTIONAL: ClassVar[tuple] = ()  # parameter gradients that may be None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -60,7 +63,7 @@ class Grads:
         dims = {}
         for name in self.param_names() + self.STEPS:
             value = getattr(self, name)
-            if value is None and name in self.STEPS:
+            if value is None and name in self.STEPS + self.OPTIONAL:
                 continue
             spec = _resolve(self.SHAPES[name], dims)
             arr = as_float_array(f"dL/{name}", value, spec, finite=False)
@@ -81,8 +84,10 @@ class Grads:
         return tuple(f.name for f in fields(cls) if f.name not in cls.STEPS)
 
     def as_dict(self) -> dict:
-        """{name: array} of the parameter gradients (not dh / dc)."""
-        return {name: getattr(self, name) for name in self.param_names()}
+        """{name: array} of the parameter gradients (not dh / dc), leaving
+        out an OPTIONAL one that is None."""
+        out = {name: getattr(self, name) for name in self.param_names()}
+        return {k: v for k, v in out.items() if v is not None}
 
     def norm(self) -> float:
         """The global L2 norm of the parameter gradients (``grad_norm``)."""

@@ -29,13 +29,14 @@ import numpy as np
 from . import validate
 from .grads import Grads
 from .lstm import sigmoid
-from .validate import as_float_array, instance_of, positive_int
+from .params import BlockParams, uniform_draw
+from .validate import as_float_array, instance_of
 
 GRU_GATES = ("r", "z", "g")
 
 
 @dataclass(frozen=True, eq=False)
-class GRUParams:
+class GRUParams(BlockParams):
     """Weights of a GRU, blocks packed in the order r, z, g (see the module docstring).
 
     W_x:  (D, 3H) input weights, columns [r | z | g]
@@ -45,37 +46,18 @@ class GRUParams:
           None for the reset-BEFORE variant (the original GRU)
     """
 
+    BLOCKS: ClassVar[int] = 3
+
     W_x: np.ndarray
     W_h: np.ndarray
     b: np.ndarray
     b_hg: Optional[np.ndarray] = None
 
     def __post_init__(self):
-        W_x = as_float_array("W_x", self.W_x, ("D", "3H"))
-        if W_x.shape[1] % 3:
-            raise ValueError(
-                f"W_x must have shape (D, 3H) with 3H divisible by 3; got {W_x.shape}"
-            )
-        H = W_x.shape[1] // 3
-        W_h = as_float_array("W_h", self.W_h, (("H", H), ("3H", 3 * H)))
-        b = as_float_array("b", self.b, (("3H", 3 * H),))
-        object.__setattr__(self, "W_x", W_x)
-        object.__setattr__(self, "W_h", W_h)
-        object.__setattr__(self, "b", b)
+        super().__post_init__()
         if self.b_hg is not None:
-            object.__setattr__(
-                self, "b_hg", as_float_array("b_hg", self.b_hg, (("H", H),))
-            )
-
-    @property
-    def D(self) -> int:
-        """Input size."""
-        return self.W_x.shape[0]
-
-    @property
-    def H(self) -> int:
-        """Hidden size (the number of units)."""
-        return self.W_h.shape[0]
+            b_hg = as_float_array("b_hg", self.b_hg, (("H", self.H),))
+            object.__setattr__(self, "b_hg", b_hg)
 
     @property
     def reset_after(self) -> bool:
@@ -89,18 +71,8 @@ class GRUParams:
         """Seeded random parameters, uniform in [-scale, scale] (default 1/sqrt(H),
         PyTorch's initialisation). reset_after (default True, the frameworks'
         default) decides whether b_hg is drawn or None."""
-        D, H = positive_int("D", D), positive_int("H", H)
-        rng = validate.rng(rng)
+        D, H, draw = uniform_draw(D, H, rng, scale, dtype)
         reset_after = validate.boolean("reset_after", reset_after)
-        s = (
-            1.0 / np.sqrt(H)
-            if scale is None
-            else validate.positive_number("scale", scale)
-        )
-
-        def draw(*shape):
-            return rng.uniform(-s, s, size=shape).astype(dtype)
-
         W_x, W_h, b = draw(D, 3 * H), draw(H, 3 * H), draw(3 * H)
         return cls(W_x, W_h, b, draw(H) if reset_after else None)
 
@@ -138,36 +110,13 @@ class GRUGrads(Grads):
         "dh": ("N", "T", "H"),
     }
     STEPS: ClassVar[tuple] = ("dh",)
+    OPTIONAL: ClassVar[tuple] = ("db_hg",)
 
     dW_x: np.ndarray
     dW_h: np.ndarray
     db: np.ndarray
     db_hg: Optional[np.ndarray] = None
     dh: Optional[np.ndarray] = None
-
-    def __post_init__(self):
-        W_h = as_float_array("dL/dW_h", self.dW_h, ("H", "3H"), finite=False)
-        H = W_h.shape[0]
-        specs = {
-            "dW_x": ("D", ("3H", 3 * H)),
-            "dW_h": (("H", H), ("3H", 3 * H)),
-            "db": (("3H", 3 * H),),
-            "db_hg": (("H", H),),
-            "dh": ("N", "T", ("H", H)),
-        }
-        for name, spec in specs.items():
-            value = getattr(self, name)
-            if value is not None or name not in ("db_hg", "dh"):
-                object.__setattr__(
-                    self,
-                    name,
-                    as_float_array(f"dL/{name}", value, spec, finite=False),
-                )
-
-    def as_dict(self) -> dict:
-        """{name: array} of the parameter gradients: dW_x, dW_h, db (and db_hg if set)."""
-        out = {"dW_x": self.dW_x, "dW_h": self.dW_h, "db": self.db}
-        return out if self.db_hg is None else {**out, "db_hg": self.db_hg}
 
 
 # ---------------------------------------------------------------------------

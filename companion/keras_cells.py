@@ -123,10 +123,12 @@ class LSTMCell(keras.layers.Layer):
         self.output_size = self.units
 
     def build(self, input_shape):
-        rows, H = (
-            self.units + input_shape[-1],
-            self.units,
-        )  # rows: the length of [h_prev, x_t]
+        rows = self.units + input_shape[-1]  # the length of [h_prev, x_t]
+        self._add_gate_weights(rows)
+
+    def _add_gate_weights(self, rows):
+        """w_f, w_i, w_c, w_o of shape (rows, H), then b_f ... b_o of (H,)."""
+        H = self.units
         for g in _CELL_GATES:
             setattr(
                 self,

@@ -7,7 +7,8 @@ order Keras and PyTorch both use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import ClassVar
 
 import numpy as np
 
@@ -17,12 +18,62 @@ from .validate import as_float_array, positive_int
 GATES = ("i", "f", "g", "o")
 
 
-def _uniform(rng, shape, scale, dtype):
-    return rng.uniform(-scale, scale, size=shape).astype(dtype)
+def uniform_draw(D, H, rng, scale=None, dtype=np.float64):
+    """Checked (D, H, draw): draw(*shape) is uniform in [-scale, scale].
+
+    The default scale 1/sqrt(H) is PyTorch's initial range for its cells.
+    """
+    D, H = positive_int("D", D), positive_int("H", H)
+    rng = validate.rng(rng)
+    s = (
+        1.0 / np.sqrt(H)
+        if scale is None
+        else validate.positive_number("scale", scale)
+    )
+
+    def draw(*shape):
+        return rng.uniform(-s, s, size=shape).astype(dtype)
+
+    return D, H, draw
+
+
+class BlockParams:
+    """Base of the parameter classes: their first three fields are the input
+    weights (D, kH), the recurrent weights (H, kH) and the bias (kH,) of a
+    cell with k = BLOCKS gate blocks side by side, checked on construction.
+    """
+
+    BLOCKS: ClassVar[int] = 1
+
+    def __post_init__(self):
+        k = self.BLOCKS
+        kH = f"{k}H" if k > 1 else "H"
+        x, h, b = (f.name for f in fields(self)[:3])
+        W_x = as_float_array(x, getattr(self, x), ("D", kH))
+        if W_x.shape[1] % k:
+            raise ValueError(
+                f"{x} must have shape (D, {kH}) with {kH} divisible by {k}; "
+                f"got {W_x.shape}"
+            )
+        H = W_x.shape[1] // k
+        object.__setattr__(self, x, W_x)
+        for name, spec in ((h, (("H", H), (kH, k * H))), (b, ((kH, k * H),))):
+            arr = as_float_array(name, getattr(self, name), spec)
+            object.__setattr__(self, name, arr)
+
+    @property
+    def D(self) -> int:
+        """Input size."""
+        return getattr(self, fields(self)[0].name).shape[0]
+
+    @property
+    def H(self) -> int:
+        """Hidden size (the number of units)."""
+        return getattr(self, fields(self)[1].name).shape[0]
 
 
 @dataclass(frozen=True, eq=False)
-class RNNParams:
+class RNNParams(BlockParams):
     """Weights of a vanilla (Elman) RNN.
 
     h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
@@ -36,25 +87,6 @@ class RNNParams:
     W_hh: np.ndarray
     b_h: np.ndarray
 
-    def __post_init__(self):
-        W_xh = as_float_array("W_xh", self.W_xh, ("D", "H"))
-        H = W_xh.shape[1]
-        W_hh = as_float_array("W_hh", self.W_hh, (("H", H), ("H", H)))
-        b_h = as_float_array("b_h", self.b_h, (("H", H),))
-        object.__setattr__(self, "W_xh", W_xh)
-        object.__setattr__(self, "W_hh", W_hh)
-        object.__setattr__(self, "b_h", b_h)
-
-    @property
-    def D(self) -> int:
-        """Input size."""
-        return self.W_xh.shape[0]
-
-    @property
-    def H(self) -> int:
-        """Hidden size."""
-        return self.W_xh.shape[1]
-
     @classmethod
     def random(cls, D, H, rng, scale=None, dtype=np.float64) -> "RNNParams":
         """Seeded random parameters, every entry uniform in [-scale, scale].
@@ -65,18 +97,8 @@ class RNNParams:
         Glorot-uniform kernel, an orthogonal recurrent kernel and a zero
         bias. The bias is drawn here too, so that tests see non-zero biases.
         """
-        D, H = positive_int("D", D), positive_int("H", H)
-        rng = validate.rng(rng)
-        s = (
-            1.0 / np.sqrt(H)
-            if scale is None
-            else validate.positive_number("scale", scale)
-        )
-        return cls(
-            _uniform(rng, (D, H), s, dtype),
-            _uniform(rng, (H, H), s, dtype),
-            _uniform(rng, (H,), s, dtype),
-        )
+        D, H, draw = uniform_draw(D, H, rng, scale, dtype)
+        return cls(draw(D, H), draw(H, H), draw(H))
 
     def astype(self, dtype) -> "RNNParams":
         """The same parameters cast to ``dtype``."""
@@ -92,7 +114,7 @@ class RNNParams:
 
 
 @dataclass(frozen=True, eq=False)
-class LSTMParams:
+class LSTMParams(BlockParams):
     """Weights of an LSTM with packed gates in the order i, f, g, o.
 
     W_x: (D, 4H) input weights, columns [i | f | g | o]
@@ -100,33 +122,11 @@ class LSTMParams:
     b:   (4H,)   one bias (Keras' layout; PyTorch splits it in two)
     """
 
+    BLOCKS: ClassVar[int] = 4
+
     W_x: np.ndarray
     W_h: np.ndarray
     b: np.ndarray
-
-    def __post_init__(self):
-        W_x = as_float_array("W_x", self.W_x, ("D", "4H"))
-        if W_x.shape[1] % 4:
-            raise ValueError(
-                "W_x must have shape (D, 4H) with 4H divisible by 4; "
-                f"got {W_x.shape}"
-            )
-        H = W_x.shape[1] // 4
-        W_h = as_float_array("W_h", self.W_h, (("H", H), ("4H", 4 * H)))
-        b = as_float_array("b", self.b, (("4H", 4 * H),))
-        object.__setattr__(self, "W_x", W_x)
-        object.__setattr__(self, "W_h", W_h)
-        object.__setattr__(self, "b", b)
-
-    @property
-    def D(self) -> int:
-        """Input size."""
-        return self.W_x.shape[0]
-
-    @property
-    def H(self) -> int:
-        """Hidden size (the number of units)."""
-        return self.W_h.shape[0]
 
     @classmethod
     def random(cls, D, H, rng, scale=None, dtype=np.float64) -> "LSTMParams":
@@ -136,18 +136,8 @@ class LSTMParams:
         Keras 3 uses a Glorot-uniform kernel, an orthogonal recurrent kernel
         and a zero bias with the forget gate's block at 1 (unit_forget_bias).
         """
-        D, H = positive_int("D", D), positive_int("H", H)
-        rng = validate.rng(rng)
-        s = (
-            1.0 / np.sqrt(H)
-            if scale is None
-            else validate.positive_number("scale", scale)
-        )
-        return cls(
-            _uniform(rng, (D, 4 * H), s, dtype),
-            _uniform(rng, (H, 4 * H), s, dtype),
-            _uniform(rng, (4 * H,), s, dtype),
-        )
+        D, H, draw = uniform_draw(D, H, rng, scale, dtype)
+        return cls(draw(D, 4 * H), draw(H, 4 * H), draw(4 * H))
 
     def astype(self, dtype) -> "LSTMParams":
         """The same parameters cast to ``dtype``."""

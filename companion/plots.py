@@ -97,22 +97,15 @@ def plot_training_curves(history, reported=None, axes=None):
         ax.set_ylabel(label)
     if reported:
         e = sorted(reported)
-        axes[0].plot(
-            e,
-            [reported[k][0] for k in e],
-            "x",
-            markersize=9,
-            color="C3",
-            label="reported by the source",
-        )
-        axes[1].plot(
-            e,
-            [reported[k][1] for k in e],
-            "x",
-            markersize=9,
-            color="C3",
-            label="reported by the source",
-        )
+        for i, ax in enumerate(axes[:2]):  # reported[epoch] = (loss, acc)
+            ax.plot(
+                e,
+                [reported[k][i] for k in e],
+                "x",
+                markersize=9,
+                color="C3",
+                label="reported by the source",
+            )
     axes[1].set_ylim(0, 1.05)
     axes[0].legend(loc="upper right")
     return axes

@@ -38,6 +38,14 @@ from .validate import (
 from .validate import seed as check_seed
 
 
+def _sizes(module, input_size, hidden_size):
+    """Checked (D, H), kept as module.input_size and module.hidden_size."""
+    D = positive_int("input_size", input_size)
+    H = positive_int("hidden_size", hidden_size)
+    module.input_size, module.hidden_size = D, H
+    return D, H
+
+
 class LinearRNNCell(nn.Module):
     """One RNN step from two Linear layers: h_t = tanh(U(x_t) + W(h_prev)).
 
@@ -50,11 +58,7 @@ class LinearRNNCell(nn.Module):
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        D, H = (
-            positive_int("input_size", input_size),
-            positive_int("hidden_size", hidden_size),
-        )
-        self.input_size, self.hidden_size = D, H
+        D, H = _sizes(self, input_size, hidden_size)
         self.U = nn.Linear(D, H)  # x_t U^T + b_U: weight (H, D), bias (H,)
         self.W = nn.Linear(H, H)  # h_prev W^T + b_W: weight (H, H), bias (H,)
 
@@ -125,13 +129,10 @@ class StackedRNNRegressor(nn.Module):
         leftover_cell=False,
     ):
         super().__init__()
-        D, H = (
-            positive_int("input_size", input_size),
-            positive_int("hidden_size", hidden_size),
-        )
+        D, H = _sizes(self, input_size, hidden_size)
         L = positive_int("num_layers", num_layers)
         dropout = probability("dropout", dropout)
-        self.input_size, self.hidden_size, self.num_layers = D, H, L
+        self.num_layers = L
         if leftover_cell:
             self.rnn = LinearRNNCell(
                 D, H
@@ -171,11 +172,7 @@ class RowVectorLSTMCell(nn.Module):
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        D, H = (
-            positive_int("input_size", input_size),
-            positive_int("hidden_size", hidden_size),
-        )
-        self.input_size, self.hidden_size = D, H
+        D, H = _sizes(self, input_size, hidden_size)
         s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
         self.W_x = nn.Parameter(torch.empty(D, 4 * H).uniform_(-s, s))
         self.W_h = nn.Parameter(torch.empty(H, 4 * H).uniform_(-s, s))
@@ -236,11 +233,7 @@ class RowVectorGRUCell(nn.Module):
 
     def __init__(self, input_size, hidden_size, reset_after=True):
         super().__init__()
-        D, H = (
-            positive_int("input_size", input_size),
-            positive_int("hidden_size", hidden_size),
-        )
-        self.input_size, self.hidden_size = D, H
+        D, H = _sizes(self, input_size, hidden_size)
         self.reset_after = boolean("reset_after", reset_after)
         s = 1.0 / np.sqrt(H)  # PyTorch's own initial range
         self.W_x = nn.Parameter(torch.empty(D, 3 * H).uniform_(-s, s))

@@ -20,8 +20,19 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 try:
     from hypothesis import settings
 
+    from hypothesis import strategies as st
+
     settings.register_profile("book", derandomize=True, print_blob=True)
     settings.load_profile("book")
+
+    #: (N, T, D, H, seed) of a small seeded problem (the cells' property tests)
+    PROBLEM_SIZES = st.tuples(
+        st.integers(1, 3),
+        st.integers(1, 4),
+        st.integers(1, 3),
+        st.integers(1, 3),
+        st.integers(0, 2**31 - 1),
+    )
 except ImportError:  # pragma: no cover - hypothesis is in requirements.txt
     pass
 
@@ -52,8 +63,9 @@ def rng():
 
 # `make wheel-test` runs the unit tests in a venv with NumPy and the test tools
 # only (COMPANION_NUMPY_ONLY=1). There, a test module that imports a framework
-# or matplotlib at its top is skipped, naming what it needs; everywhere else a
-# failing import stays an error.
+# or matplotlib at its top, or a test that imports one when it runs, is
+# skipped, naming what it needs; everywhere else a failing import stays an
+# error.
 _OPTIONAL = ("torch", "tensorflow", "keras", "matplotlib", "threadpoolctl")
 
 
@@ -75,3 +87,79 @@ def pytest_make_collect_report(collector):
                 f"Skipped: needs {name} (NumPy-only run)",
             )
             return
+
+
+# ---- helpers shared by several test modules ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def float32_inputs():
+    """inputs(N, T, D, seed=0): seeded standard-normal float32 x (N, T, D)."""
+
+    def inputs(N, T, D, seed=0):
+        return (
+            np.random.default_rng(seed)
+            .standard_normal((N, T, D))
+            .astype(np.float32)
+        )
+
+    return inputs
+
+
+@pytest.fixture(scope="session")
+def run_keras_cell():
+    """run(cell, x, params=None, **load): a Keras cell's outputs over x
+    (N, T, D) inside keras.layers.RNN(return_sequences=True), after
+    ``cell.load_params(params, **load)`` when params are given."""
+    keras = pytest.importorskip("keras")
+
+    def run(cell, x, params=None, **load):
+        layer = keras.layers.RNN(cell, return_sequences=True)
+        layer.build((None,) + x.shape[1:])
+        if params is not None:
+            cell.load_params(params, **load)
+        return np.asarray(layer(x))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def random_layers():
+    """layers(cell, D, H, L, rng, bidirectional=False): seeded parameters of
+    an L-layer stack of "rnn" or "lstm" cells; each level a (forward,
+    backward) pair when bidirectional (the layers above then read 2H)."""
+    from companion import LSTMParams, RNNParams
+
+    def layers(cell, D, H, L, rng, bidirectional=False):
+        cls = {"rnn": RNNParams, "lstm": LSTMParams}[cell]
+        if bidirectional:
+            return [
+                (
+                    cls.random(D if k == 0 else 2 * H, H, rng),
+                    cls.random(D if k == 0 else 2 * H, H, rng),
+                )
+                for k in range(L)
+            ]
+        return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
+
+    return layers
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("COMPANION_NUMPY_ONLY") != "1" or not report.failed:
+        return
+    if call.excinfo is None or not call.excinfo.errisinstance(
+        ModuleNotFoundError
+    ):
+        return
+    missing = (call.excinfo.value.name or "").split(".")[0]
+    if missing in _OPTIONAL:
+        report.outcome = "skipped"
+        report.longrepr = (
+            str(item.path),
+            0,
+            f"Skipped: needs {missing} (NumPy-only run)",
+        )

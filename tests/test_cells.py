@@ -9,7 +9,6 @@ from typing import Callable, NamedTuple
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import companion
 from companion import (
@@ -22,7 +21,7 @@ from companion import (
     check_gradient,
     relative_error,
 )
-from conftest import GRADCHECK_ATOL
+from conftest import GRADCHECK_ATOL, PROBLEM_SIZES
 
 
 class Cell(NamedTuple):
@@ -73,15 +72,6 @@ CELLS = {
     ),
 }
 cells = pytest.mark.parametrize("name", list(CELLS))
-
-# N, T, D, H, seed
-sizes = st.tuples(
-    st.integers(1, 3),
-    st.integers(1, 4),
-    st.integers(1, 3),
-    st.integers(1, 3),
-    st.integers(0, 2**31 - 1),
-)
 
 
 def problem(cell, N, T, D, H, seed):
@@ -180,7 +170,7 @@ def test_float32_agrees_with_float64(name):
 
 @cells
 @settings(max_examples=12, deadline=None)
-@given(size=sizes)
+@given(size=PROBLEM_SIZES)
 def test_backward_matches_finite_differences(name, size):
     cell = CELLS[name]
     params, x, states, G, g = problem(cell, *size)
@@ -213,7 +203,7 @@ def test_backward_matches_finite_differences(name, size):
 
 @cells
 @settings(max_examples=10, deadline=None)
-@given(size=sizes)
+@given(size=PROBLEM_SIZES)
 def test_backward_matches_torch_autograd(name, size):
     torch = pytest.importorskip("torch")
     from companion.convert import to_torch

@@ -146,22 +146,6 @@ def test_to_torch_checks_kind_and_shape():
 # ---- stacked and bidirectional modules --------------------------------------------------
 
 
-PARAMS = {"rnn": RNNParams, "lstm": LSTMParams}
-
-
-def _layers(cell, D, H, L, rng, bidirectional=False):
-    cls = PARAMS[cell]
-    if bidirectional:
-        return [
-            (
-                cls.random(D if k == 0 else 2 * H, H, rng),
-                cls.random(D if k == 0 else 2 * H, H, rng),
-            )
-            for k in range(L)
-        ]
-    return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
-
-
 def _torch_module(cell, D, H, L, bidirectional):
     torch.manual_seed(0)
     cls = torch.nn.RNN if cell == "rnn" else torch.nn.LSTM
@@ -197,9 +181,9 @@ def test_matches_torch_module(cell, D, H, L, bidirectional):
 
 
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_to_torch_round_trip_is_exact(bidirectional):
+def test_to_torch_round_trip_is_exact(random_layers, bidirectional):
     rng = np.random.default_rng(6)
-    layers = _layers("lstm", 3, 2, 2, rng, bidirectional)
+    layers = random_layers("lstm", 3, 2, 2, rng, bidirectional)
     module = stacked_to_torch(
         layers, _torch_module("lstm", 3, 2, 2, bidirectional)
     )
@@ -221,11 +205,11 @@ def test_to_torch_round_trip_is_exact(bidirectional):
     )
 
 
-def test_torch_helpers_refuse_wrong_inputs():
+def test_torch_helpers_refuse_wrong_inputs(random_layers):
     rng = np.random.default_rng(7)
     module = _torch_module("rnn", 3, 4, 2, False)
     with pytest.raises(ValueError, match="layers must be a list of 2 layers"):
-        stacked_to_torch(_layers("rnn", 3, 4, 1, rng), module)
+        stacked_to_torch(random_layers("rnn", 3, 4, 1, rng), module)
     with pytest.raises(
         ValueError,
         match=r"layers\[1\] must have D=4 and H=4 to match RNN \(weight_ih_l1\); got D=3",
@@ -234,10 +218,11 @@ def test_torch_helpers_refuse_wrong_inputs():
             [RNNParams.random(3, 4, rng), RNNParams.random(3, 4, rng)], module
         )
     with pytest.raises(ValueError, match=r"layers\[0\] must be an RNNParams"):
-        stacked_to_torch(_layers("lstm", 3, 4, 2, rng), module)
+        stacked_to_torch(random_layers("lstm", 3, 4, 2, rng), module)
     with pytest.raises(ValueError, match="must be a pair"):
         stacked_to_torch(
-            _layers("rnn", 3, 4, 2, rng), _torch_module("rnn", 3, 4, 2, True)
+            random_layers("rnn", 3, 4, 2, rng),
+            _torch_module("rnn", 3, 4, 2, True),
         )
     with pytest.raises(
         ValueError, match="must be one of nn.RNN, .*; got Linear"

@@ -35,32 +35,39 @@ def test_known_counts(kind, D, H, keras, torch):
     assert count_params(kind, D, H, framework="torch") == torch
 
 
-@settings(max_examples=12, deadline=None)
-@given(kinds_and_sizes)
-def test_keras_counts_the_same(case):
+#: kind -> (the Keras layer, the PyTorch module), by class name
+LAYERS = {
+    "rnn": ("SimpleRNN", "RNN"),
+    "lstm": ("LSTM", "LSTM"),
+    "dense": ("Dense", "Linear"),
+}
+
+
+def keras_count(kind, D, H):
+    """The trainable parameters of the built Keras layer."""
     keras = pytest.importorskip("keras")
-    kind, D, H = case
-    layer = {
-        "rnn": keras.layers.SimpleRNN,
-        "lstm": keras.layers.LSTM,
-        "dense": keras.layers.Dense,
-    }[kind](H)
+    layer = getattr(keras.layers, LAYERS[kind][0])(H)
     layer.build((None, D) if kind == "dense" else (None, None, D))
-    assert count_params(kind, D, H) == layer.count_params()
+    return layer.count_params()
 
 
+def torch_count(kind, D, H):
+    """The parameters of the PyTorch module."""
+    torch = pytest.importorskip("torch")
+    module = getattr(torch.nn, LAYERS[kind][1])(D, H)
+    return sum(p.numel() for p in module.parameters())
+
+
+@pytest.mark.parametrize(
+    "framework, framework_count",
+    [("keras", keras_count), ("torch", torch_count)],
+)
 @settings(max_examples=25, deadline=None)
 @given(kinds_and_sizes)
-def test_torch_counts_the_same(case):
-    torch = pytest.importorskip("torch")
+def test_frameworks_count_the_same(framework, framework_count, case):
     kind, D, H = case
-    module = {
-        "rnn": torch.nn.RNN,
-        "lstm": torch.nn.LSTM,
-        "dense": torch.nn.Linear,
-    }[kind](D, H)
-    assert count_params(kind, D, H, framework="torch") == sum(
-        p.numel() for p in module.parameters()
+    assert count_params(kind, D, H, framework=framework) == framework_count(
+        kind, D, H
     )
 
 

@@ -16,31 +16,19 @@ from companion.errata import LSTM_BUGS, S1BuggyLSTMCell, S1BuggyRNNCell  # noqa:
 from companion.keras_cells import LSTMCell, RNNCell  # noqa: E402
 
 
-def run(cell, x, params=None, **load):
-    layer = keras.layers.RNN(cell, return_sequences=True)
-    layer.build((None,) + x.shape[1:])
-    if params is not None:
-        cell.load_params(params, **load)
-    return np.asarray(layer(x))
-
-
-def data(N, T, D, seed=0):
-    return (
-        np.random.default_rng(seed)
-        .standard_normal((N, T, D))
-        .astype(np.float32)
-    )
-
-
-def test_rnn_readout_keeps_h_as_state_but_s1_feeds_y_back():
+def test_rnn_readout_keeps_h_as_state_but_s1_feeds_y_back(
+    run_keras_cell, float32_inputs
+):
     rng = np.random.default_rng(0)
     params = RNNParams.random(3, 4, rng, dtype=np.float32)
     W_hy = rng.uniform(-1, 1, (4, 4)).astype(np.float32)
     b_y = rng.uniform(-1, 1, 4).astype(np.float32)
-    x = data(2, 6, 3)
+    x = float32_inputs(2, 6, 3)
     expected = rnn_forward(x, params)[0] @ W_hy + b_y  # y_t = h_t W_hy + b_y
-    fixed = run(RNNCell(4, readout=True), x, params, W_hy=W_hy, b_y=b_y)
-    buggy = run(S1BuggyRNNCell(4), x, params, W_hy=W_hy, b_y=b_y)
+    fixed = run_keras_cell(
+        RNNCell(4, readout=True), x, params, W_hy=W_hy, b_y=b_y
+    )
+    buggy = run_keras_cell(S1BuggyRNNCell(4), x, params, W_hy=W_hy, b_y=b_y)
     np.testing.assert_allclose(fixed, expected, atol=1e-5)
     np.testing.assert_allclose(
         buggy[:, 0], expected[:, 0], atol=1e-5
@@ -50,45 +38,49 @@ def test_rnn_readout_keeps_h_as_state_but_s1_feeds_y_back():
     )  # from step 2 on it has fed y back
 
 
-def test_weight_shape_bug_fails_unless_input_dim_equals_units():
-    x = data(2, 5, 3)
+def test_weight_shape_bug_fails_unless_input_dim_equals_units(
+    run_keras_cell, float32_inputs
+):
+    x = float32_inputs(2, 5, 3)
     with pytest.raises(
         Exception, match="Matrix size-incompatible|Incompatible shapes|shape"
     ):
-        run(S1BuggyLSTMCell(2, bug="weight_shape"), x)
-    run(LSTMCell(2), x)  # the fix: (input_dim + units, units)
+        run_keras_cell(S1BuggyLSTMCell(2, bug="weight_shape"), x)
+    run_keras_cell(LSTMCell(2), x)  # the fix: (input_dim + units, units)
     seed_everything(0)
     params = LSTMParams.random(
         3, 3, np.random.default_rng(0), dtype=np.float32
     )
-    lucky = run(
+    lucky = run_keras_cell(
         S1BuggyLSTMCell(3, bug="weight_shape"), x, params
     )  # 2 * 3 == 3 + 3
     np.testing.assert_allclose(lucky, lstm_forward(x, params)[0], atol=1e-5)
 
 
-def test_reversed_dot_fails_and_fix_works():
-    x = data(2, 5, 3)
+def test_reversed_dot_fails_and_fix_works(run_keras_cell, float32_inputs):
+    x = float32_inputs(2, 5, 3)
     with pytest.raises(
         Exception, match="Matrix size-incompatible|Incompatible shapes|shape"
     ):
-        run(S1BuggyLSTMCell(4, bug="reversed_dot"), x)
-    assert run(LSTMCell(4), x).shape == (2, 5, 4)
+        run_keras_cell(S1BuggyLSTMCell(4, bug="reversed_dot"), x)
+    assert run_keras_cell(LSTMCell(4), x).shape == (2, 5, 4)
 
 
-def test_bare_b_o_is_a_name_error():
-    x = data(2, 5, 3)
+def test_bare_b_o_is_a_name_error(run_keras_cell, float32_inputs):
+    x = float32_inputs(2, 5, 3)
     with pytest.raises(NameError, match="name 'b_o' is not defined"):
-        run(S1BuggyLSTMCell(4, bug="bare_b_o"), x)
-    assert run(LSTMCell(4), x).shape == (2, 5, 4)
+        run_keras_cell(S1BuggyLSTMCell(4, bug="bare_b_o"), x)
+    assert run_keras_cell(LSTMCell(4), x).shape == (2, 5, 4)
 
 
-def test_one_state_size_cannot_carry_two_states():
-    x = data(2, 5, 3)
+def test_one_state_size_cannot_carry_two_states(
+    run_keras_cell, float32_inputs
+):
+    x = float32_inputs(2, 5, 3)
     with pytest.raises(
         ValueError, match=r"not enough values to unpack \(expected 2, got 1\)"
     ):
-        run(S1BuggyLSTMCell(4, bug="state_size"), x)
+        run_keras_cell(S1BuggyLSTMCell(4, bug="state_size"), x)
     cell = LSTMCell(4)
     assert cell.state_size == [4, 4]
     _, h, c = keras.layers.RNN(cell, return_state=True)(x)

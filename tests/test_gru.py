@@ -16,15 +16,7 @@ from companion.gru import (
     gru_step,
     gru_step_backward,
 )
-
-ATOL = 1e-9  # see test_lstm_backward.py: tiny gradients cannot reach a small relative error
-sizes = st.tuples(
-    st.integers(1, 3),
-    st.integers(1, 4),
-    st.integers(1, 3),
-    st.integers(1, 3),
-    st.integers(0, 2**31 - 1),
-)
+from conftest import GRADCHECK_ATOL, PROBLEM_SIZES
 
 
 def problem(N, T, D, H, seed, reset_after):
@@ -122,38 +114,48 @@ def test_variants_differ_with_the_same_weights():
 # --- checks -----------------------------------------------------------------
 
 
-def test_params_refuse_mismatched_arrays():
-    rng = np.random.default_rng(0)
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda p, rng: GRUParams(np.zeros((3, 10)), p.W_h, p.b),
+            r"W_x must have shape \(D, 3H\) with 3H divisible by 3",
+        ),
+        (
+            lambda p, rng: GRUParams(p.W_x, np.zeros((4, 8)), p.b),
+            r"W_h must have shape \(H=4, 3H=12\); got \(4, 8\)",
+        ),
+        (
+            lambda p, rng: GRUParams(p.W_x, p.W_h, np.zeros(4)),
+            r"b must have shape \(3H=12,\); got \(4,\)",
+        ),
+        (
+            lambda p, rng: GRUParams(p.W_x, p.W_h, p.b, np.zeros(12)),
+            r"b_hg must have shape \(H=4,\); got \(12,\)",
+        ),
+        (
+            lambda p, rng: GRUParams(np.zeros((3, 12), dtype=int), p.W_h, p.b),
+            "W_x must hold floating-point",
+        ),
+        (
+            lambda p, rng: GRUParams.random(3, 4, 0),
+            "rng must be a numpy.random.Generator",
+        ),
+        (
+            lambda p, rng: GRUParams.random(3, 4, rng, reset_after="yes"),
+            "reset_after must be True or False",
+        ),
+        (
+            lambda p, rng: GRUParams.random(3, 0, rng),
+            "H must be a positive integer",
+        ),
+        (lambda p, rng: p.gate("n"), "name must be one of 'r', 'z', 'g'"),
+    ],
+)
+def test_params_refuse_mismatched_arrays(rng, call, message):
     p = GRUParams.random(3, 4, rng)
-    with pytest.raises(
-        ValueError,
-        match=r"W_x must have shape \(D, 3H\) with 3H divisible by 3",
-    ):
-        GRUParams(np.zeros((3, 10)), p.W_h, p.b)
-    with pytest.raises(
-        ValueError, match=r"W_h must have shape \(H=4, 3H=12\); got \(4, 8\)"
-    ):
-        GRUParams(p.W_x, np.zeros((4, 8)), p.b)
-    with pytest.raises(
-        ValueError, match=r"b must have shape \(3H=12,\); got \(4,\)"
-    ):
-        GRUParams(p.W_x, p.W_h, np.zeros(4))
-    with pytest.raises(
-        ValueError, match=r"b_hg must have shape \(H=4,\); got \(12,\)"
-    ):
-        GRUParams(p.W_x, p.W_h, p.b, np.zeros(12))
-    with pytest.raises(ValueError, match="W_x must hold floating-point"):
-        GRUParams(np.zeros((3, 12), dtype=int), p.W_h, p.b)
-    with pytest.raises(
-        ValueError, match="rng must be a numpy.random.Generator"
-    ):
-        GRUParams.random(3, 4, 0)
-    with pytest.raises(ValueError, match="reset_after must be True or False"):
-        GRUParams.random(3, 4, rng, reset_after="yes")
-    with pytest.raises(ValueError, match="H must be a positive integer"):
-        GRUParams.random(3, 0, rng)
-    with pytest.raises(ValueError, match="name must be one of 'r', 'z', 'g'"):
-        p.gate("n")
+    with pytest.raises(ValueError, match=message):
+        call(p, rng)
 
 
 def test_public_functions_refuse_bad_input():
@@ -219,20 +221,28 @@ def test_gradients_may_hold_inf():
 
 
 @settings(max_examples=12, deadline=None)
-@given(sizes, st.booleans())
+@given(PROBLEM_SIZES, st.booleans())
 def test_backward_matches_finite_differences(size, reset_after):
     params, x, h0, G, g_h = problem(*size, reset_after)
     _, _, cache = gru_forward(x, params, h0)
     dx, dh0, grads = gru_backward(G, cache, g_h)
     assert isinstance(grads, GRUGrads)
     check_gradient(
-        "params", lambda p: loss(p, x, h0, G, g_h), params, grads, atol=ATOL
+        "params",
+        lambda p: loss(p, x, h0, G, g_h),
+        params,
+        grads,
+        atol=GRADCHECK_ATOL,
     )
     check_gradient(
-        "x", lambda v: loss(params, v, h0, G, g_h), x, dx, atol=ATOL
+        "x", lambda v: loss(params, v, h0, G, g_h), x, dx, atol=GRADCHECK_ATOL
     )
     check_gradient(
-        "h0", lambda v: loss(params, x, v, G, g_h), h0, dh0, atol=ATOL
+        "h0",
+        lambda v: loss(params, x, v, G, g_h),
+        h0,
+        dh0,
+        atol=GRADCHECK_ATOL,
     )
 
 

@@ -17,29 +17,15 @@ from companion.convert import to_keras  # noqa: E402
 from companion.keras_cells import LSTMCell, RNNCell  # noqa: E402
 
 
-def run(cell, x, params=None, **load):
-    layer = keras.layers.RNN(cell, return_sequences=True)
-    layer.build((None,) + x.shape[1:])
-    if params is not None:
-        cell.load_params(params, **load)
-    return np.asarray(layer(x))
-
-
-def data(N, T, D, seed=0):
-    return (
-        np.random.default_rng(seed)
-        .standard_normal((N, T, D))
-        .astype(np.float32)
-    )
-
-
 @settings(max_examples=8, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**16))
-def test_rnn_cell_matches_numpy_and_simple_rnn(D, H, seed):
+def test_rnn_cell_matches_numpy_and_simple_rnn(
+    run_keras_cell, float32_inputs, D, H, seed
+):
     rng = np.random.default_rng(seed)
     params = RNNParams.random(D, H, rng, dtype=np.float32)
-    x = data(3, 4, D, seed)
-    ours = run(RNNCell(H), x, params)
+    x = float32_inputs(3, 4, D, seed)
+    ours = run_keras_cell(RNNCell(H), x, params)
     ref = rnn_forward(x, params)[0]
     simple = keras.layers.SimpleRNN(H, return_sequences=True)
     simple.build((None, 4, D))
@@ -51,12 +37,14 @@ def test_rnn_cell_matches_numpy_and_simple_rnn(D, H, seed):
 
 @settings(max_examples=8, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**16))
-def test_lstm_cell_matches_numpy_and_keras_lstm(D, H, seed):
+def test_lstm_cell_matches_numpy_and_keras_lstm(
+    run_keras_cell, float32_inputs, D, H, seed
+):
     rng = np.random.default_rng(seed)
     params = LSTMParams.random(D, H, rng, dtype=np.float32)
-    x = data(3, 4, D, seed)
+    x = float32_inputs(3, 4, D, seed)
     cell = LSTMCell(H)
-    ours = run(cell, x, params)
+    ours = run_keras_cell(cell, x, params)
     assert tuple(cell.w_f.shape) == (H + D, H)
     lstm = keras.layers.LSTM(H, return_sequences=True)
     lstm.build((None, 4, D))
@@ -68,20 +56,20 @@ def test_lstm_cell_matches_numpy_and_keras_lstm(D, H, seed):
         np.testing.assert_array_equal(value, params.as_dict()[name])
 
 
-def test_arguments_are_checked():
+def test_arguments_are_checked(run_keras_cell, float32_inputs):
     with pytest.raises(ValueError, match="units must be a positive integer"):
         LSTMCell(0)
     cell = LSTMCell(3)
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="an unbuilt cell"):
         cell.load_params(LSTMParams.random(2, 3, rng))
-    run(cell, data(1, 2, 2))
+    run_keras_cell(cell, float32_inputs(1, 2, 2))
     with pytest.raises(ValueError, match=r"\(H \+ D, H\) = \(7, 3\)"):
         cell.load_params(LSTMParams.random(4, 3, rng))
     with pytest.raises(ValueError, match="params must be an LSTMParams"):
         cell.load_params(RNNParams.random(2, 3, rng))
     rnn = RNNCell(3, readout=True)
-    run(rnn, data(1, 2, 2))
+    run_keras_cell(rnn, float32_inputs(1, 2, 2))
     with pytest.raises(ValueError, match="readout=True also needs W_hy"):
         rnn.load_params(RNNParams.random(2, 3, rng))
     with pytest.raises(ValueError, match="params must be an RNNParams"):

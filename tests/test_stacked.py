@@ -25,19 +25,6 @@ def one_layer(cell, x, p):
     return hs, (h_T, c_T)
 
 
-def _layers(cell, D, H, L, rng, bidirectional=False):
-    cls = PARAMS[cell]
-    if bidirectional:
-        return [
-            (
-                cls.random(D if k == 0 else 2 * H, H, rng),
-                cls.random(D if k == 0 else 2 * H, H, rng),
-            )
-            for k in range(L)
-        ]
-    return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
-
-
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_one_layer_stack_is_the_layer(cell):
     rng = np.random.default_rng(0)
@@ -113,9 +100,9 @@ def test_merge_modes(merge):
     )
 
 
-def test_bidirectional_stack_reads_2H_features():
+def test_bidirectional_stack_reads_2H_features(random_layers):
     rng = np.random.default_rng(4)
-    layers = _layers("rnn", 3, 4, 2, rng, bidirectional=True)
+    layers = random_layers("rnn", 3, 4, 2, rng, bidirectional=True)
     x = rng.standard_normal((2, 5, 3))
     hs, finals = stacked_forward(x, layers, "rnn", bidirectional=True)
     first, _ = bidirectional_forward(x, *layers[0], "rnn")

@@ -19,32 +19,23 @@ HPS = HParams(
 )
 
 
-def test_hparams_are_checked():
-    with pytest.raises(
-        ValueError, match="num_lstm_nodes must be a list with one layer size"
-    ):
+LIST_OF_ONE = "num_lstm_nodes must be a list with one layer size"
+
+
+@pytest.mark.parametrize(
+    "num_lstm_nodes, batch_size, message",
+    [
+        ([4, 4], 2, LIST_OF_ONE),
+        (4, 2, LIST_OF_ONE),
+        ([4], 0, "batch_size must be a positive integer"),
+    ],
+)
+def test_hparams_are_checked(num_lstm_nodes, batch_size, message):
+    with pytest.raises(ValueError, match=message):
         HParams(
             num_embedding_size=3,
-            num_lstm_nodes=[4, 4],
-            batch_size=2,
-            num_timesteps=5,
-        )
-    with pytest.raises(
-        ValueError, match="num_lstm_nodes must be a list with one layer size"
-    ):
-        HParams(
-            num_embedding_size=3,
-            num_lstm_nodes=4,
-            batch_size=2,
-            num_timesteps=5,
-        )
-    with pytest.raises(
-        ValueError, match="batch_size must be a positive integer"
-    ):
-        HParams(
-            num_embedding_size=3,
-            num_lstm_nodes=[4],
-            batch_size=0,
+            num_lstm_nodes=num_lstm_nodes,
+            batch_size=batch_size,
             num_timesteps=5,
         )
     assert HParams(3, [4], 2, 5).units == 4

@@ -16,6 +16,16 @@ from ..params import LSTMParams
 from .runners import MODES, make_runner, runner_outputs
 from .timing import lstm_flops, summarize, time_calls
 
+FLOAT_COLUMNS = (
+    "median_ms",
+    "q25_ms",
+    "q75_ms",
+    "min_ms",
+    "max_ms",
+    "gflops",
+    "frac_of_gemm_peak",
+    "ratio_to_torch_nn",
+)
 COLUMNS = (
     "impl",
     "device",
@@ -27,25 +37,8 @@ COLUMNS = (
     "H",
     "threads",
     "reps",
-    "median_ms",
-    "q25_ms",
-    "q75_ms",
-    "min_ms",
-    "max_ms",
-    "gflops",
-    "frac_of_gemm_peak",
-    "ratio_to_torch_nn",
+    *FLOAT_COLUMNS,
     "status",
-)
-FLOAT_COLUMNS = (
-    "median_ms",
-    "q25_ms",
-    "q75_ms",
-    "min_ms",
-    "max_ms",
-    "gflops",
-    "frac_of_gemm_peak",
-    "ratio_to_torch_nn",
 )
 
 
