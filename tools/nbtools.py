@@ -11,6 +11,7 @@ machine paths in tracebacks):
 tests/test_book.py imports the same helpers (tests/conftest.py puts tools/
 on the path), so the tests and the saved notebooks agree on what "clean" is.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,7 +24,11 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LANGS = ("en", "ko", "zh")
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+KERNELSPEC = {
+    "display_name": "Python 3",
+    "language": "python",
+    "name": "python3",
+}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 ALLOWED_CELL_METADATA = {"tags"}
 
@@ -71,11 +76,18 @@ def strip_comments(source: str) -> str:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
         lines = source.splitlines()
         # remove comments right to left so columns stay valid
-        for tok in sorted((t for t in tokens if t.type == tokenize.COMMENT), key=lambda t: t.start, reverse=True):
+        for tok in sorted(
+            (t for t in tokens if t.type == tokenize.COMMENT),
+            key=lambda t: t.start,
+            reverse=True,
+        ):
             row, col = tok.start
             lines[row - 1] = lines[row - 1][:col]
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        lines = [re.sub(r"\s+#.*$|^\s*#.*$", "", line) for line in source.splitlines()]
+        lines = [
+            re.sub(r"\s+#.*$|^\s*#.*$", "", line)
+            for line in source.splitlines()
+        ]
     return "\n".join(line.rstrip() for line in lines if line.strip())
 
 
@@ -91,7 +103,13 @@ def comparable_outputs(cell) -> list:
         else:
             data = out.get("data", {})
             plain = data.get("text/plain")
-            result.append((kind, tuple(sorted(data)), "".join(plain) if isinstance(plain, list) else plain))
+            result.append(
+                (
+                    kind,
+                    tuple(sorted(data)),
+                    "".join(plain) if isinstance(plain, list) else plain,
+                )
+            )
     return result
 
 
@@ -105,7 +123,9 @@ def coalesce_streams(outputs):
             and merged[-1]["output_type"] == "stream"
             and merged[-1]["name"] == out["name"]
         ):
-            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(out["text"])
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(
+                out["text"]
+            )
         else:
             merged.append(out)
     return merged
@@ -115,7 +135,10 @@ def coalesce_streams(outputs):
 # recognises: the installed package's place, or the repository-relative file.
 _PATHS = [
     (re.compile(r"(?:/[^\s:'\"()\x1b]+)+/site-packages/"), "…/site-packages/"),
-    (re.compile(r"(?:/[^\s:'\"()\x1b]+)+/lib/python3\.\d+/"), "…/lib/python3/"),
+    (
+        re.compile(r"(?:/[^\s:'\"()\x1b]+)+/lib/python3\.\d+/"),
+        "…/lib/python3/",
+    ),
     (re.compile(r"/tmp/ipykernel_\d+/\d+\.py"), "<cell>"),
 ]
 
@@ -129,17 +152,29 @@ def sanitize_paths(text: str) -> str:
 
 def clean(nb):
     """Drop stray metadata in place: keep kernelspec/language_info and cell tags only."""
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+    nb.metadata = {
+        "kernelspec": dict(KERNELSPEC),
+        "language_info": dict(LANGUAGE_INFO),
+    }
     for cell in nb.cells:
-        cell.metadata = {k: v for k, v in cell.metadata.items() if k in ALLOWED_CELL_METADATA}
+        cell.metadata = {
+            k: v
+            for k, v in cell.metadata.items()
+            if k in ALLOWED_CELL_METADATA
+        }
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
             for out in cell.outputs:
                 if out["output_type"] == "error":
-                    out["traceback"] = [sanitize_paths(line) for line in out["traceback"]]
+                    out["traceback"] = [
+                        sanitize_paths(line) for line in out["traceback"]
+                    ]
                     out["evalue"] = sanitize_paths(out["evalue"])
             for out in cell.get("outputs", []):
-                if "metadata" in out and out["output_type"] in ("display_data", "execute_result"):
+                if "metadata" in out and out["output_type"] in (
+                    "display_data",
+                    "execute_result",
+                ):
                     out["metadata"] = {}
     return nb
 
@@ -175,7 +210,11 @@ def main(argv):
         raise SystemExit(__doc__)
     paths = [pathlib.Path(a).resolve() for a in argv[1:]]
     if not paths:
-        paths = [p for p in (resolve(e) for e in toc_files()) if p and p.suffix == ".ipynb"]
+        paths = [
+            p
+            for p in (resolve(e) for e in toc_files())
+            if p and p.suffix == ".ipynb"
+        ]
     for p in paths:
         print(f"executing {p.relative_to(ROOT)}", flush=True)
         execute(p)
