@@ -19,22 +19,26 @@ turns a breakdown row into products, overhead and element-wise work.
 
 from __future__ import annotations
 
-import argparse
 import os
 import pathlib
 import sys
 import time
+
+from _cli import bench_parser
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "book" / "data"
 
 
 def parse_args(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--sizes",
-        default="tiny,small,medium",
-        help="comma-separated presets (see bench/run.py)",
+    ap = bench_parser(
+        __doc__,
+        sizes="tiny,small,medium",
+        reps_help="interleaved timed rounds (min and median kept)",
+        threads=1,
+        threads_help="BLAS threads (1: see bench/README.md, a shared machine makes 2 threads wait on each other)",
+        out=str(DATA / "bench_breakdown_cpu.csv"),
+        note_help="free text stored in the CSV headers",
     )
     ap.add_argument(
         "--kernel-size",
@@ -42,29 +46,13 @@ def parse_args(argv=None):
         help="the preset whose kernels are timed alone",
     )
     ap.add_argument(
-        "--reps",
-        type=int,
-        default=5,
-        help="interleaved timed rounds (min and median kept)",
-    )
-    ap.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="BLAS threads (1: see bench/README.md, a shared machine makes 2 threads wait on each other)",
-    )
-    ap.add_argument(
         "--clock",
         choices=("thread", "wall"),
         default="thread",
         help="thread: CPU time of the one thread doing the work (needs --threads 1); wall: elapsed time",
     )
-    ap.add_argument("--out", default=str(DATA / "bench_breakdown_cpu.csv"))
     ap.add_argument(
         "--kernels-out", default=str(DATA / "bench_kernels_cpu.csv")
-    )
-    ap.add_argument(
-        "--note", default="", help="free text stored in the CSV headers"
     )
     return ap.parse_args(argv)
 

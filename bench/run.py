@@ -13,10 +13,11 @@ the same size, mode and device.
 
 from __future__ import annotations
 
-import argparse
 import os
 import pathlib
 import sys
+
+from _cli import bench_parser
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CPU_IMPLS = "numpy_naive,numpy_opt,torch_loop,torch_nn,keras"
@@ -24,11 +25,14 @@ CUDA_IMPLS = "torch_loop,torch_loop_compiled,torch_nn"
 
 
 def parse_args(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--sizes",
-        default="all",
-        help="comma-separated presets: tiny, small, medium, large, or all",
+    ap = bench_parser(
+        __doc__,
+        sizes="all",
+        reps_help="timed repetitions (medium caps at 3, large at 2)",
+        threads=os.cpu_count(),
+        threads_help="CPU threads for BLAS, PyTorch and TensorFlow",
+        out="bench_results.csv",
+        out_help="CSV path",
     )
     ap.add_argument(
         "--impls",
@@ -36,27 +40,11 @@ def parse_args(argv=None):
         help=f"comma-separated (default cpu: {CPU_IMPLS}; cuda: {CUDA_IMPLS})",
     )
     ap.add_argument("--modes", default="forward,forward+backward")
-    ap.add_argument(
-        "--reps",
-        type=int,
-        default=5,
-        help="timed repetitions (medium caps at 3, large at 2)",
-    )
-    ap.add_argument(
-        "--threads",
-        type=int,
-        default=os.cpu_count(),
-        help="CPU threads for BLAS, PyTorch and TensorFlow",
-    )
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    ap.add_argument("--out", default="bench_results.csv", help="CSV path")
     ap.add_argument(
         "--plot",
         default=None,
         help="PNG path (default: the CSV path with .png)",
-    )
-    ap.add_argument(
-        "--note", default="", help="free text stored in the CSV header"
     )
     return ap.parse_args(argv)
 

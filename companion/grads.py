@@ -9,8 +9,11 @@ gradient that reached every hidden state (``dh``, and ``dc`` for the LSTM).
     RNNGrads:  dW_xh (D, H), dW_hh (H, H), db_h (H,);       dh (N, T, H)
     LSTMGrads: dW_x (D, 4H), dW_h (H, 4H), db (4H,);        dh, dc (N, T, H)
 
-A new cell adds a subclass: its ``PARAMS`` class and the symbolic
-``SHAPES`` of its fields ("4H" means 4 times H, checked).
+A gradient has its parameter's shape, so a new cell's subclass states its
+``PARAMS`` class, its fields and ``STEPS``, and the shapes follow: with
+k = ``PARAMS.BLOCKS`` the first three fields are (D, kH), (H, kH) and (kH,),
+as in ``BlockParams`` ("4H" means 4 times H, checked), and each per-step
+field is (N, T, H). ``SHAPES`` gives the symbolic shape of any other field.
 """
 
 from __future__ import annotations
@@ -46,10 +49,11 @@ class Grads:
     Subclasses list the parameter gradients first, then the per-step
     gradients (``dh``, ``dc``), which may be None. A parameter gradient
     named in ``OPTIONAL`` may be None too (the GRU's ``db_hg``); it is then
-    left out of ``as_dict``.
+    left out of ``as_dict``. ``shapes()`` gives every field's shape.
     """
 
     PARAMS: ClassVar[type] = type(None)
+    #: symbolic shapes of fields beyond the rule of shapes() (the GRU's db_hg)
     SHAPES: ClassVar[dict] = {}
     STEPS: ClassVar[tuple] = ()  # per-step fields, e.g. ("dh",)
     OPTIONAL: ClassVar[tuple] = ()  # parameter gradients that may be None
@@ -60,12 +64,12 @@ class Grads:
             GRADS_FOR[cls.PARAMS] = cls
 
     def __post_init__(self):
-        dims = {}
+        shapes, dims = self.shapes(), {}
         for name in self.param_names() + self.STEPS:
             value = getattr(self, name)
             if value is None and name in self.STEPS + self.OPTIONAL:
                 continue
-            spec = _resolve(self.SHAPES[name], dims)
+            spec = _resolve(shapes[name], dims)
             arr = as_float_array(f"dL/{name}", value, spec, finite=False)
             for (axis, _), size in zip(spec, arr.shape):
                 dims.setdefault(axis, size)
@@ -77,6 +81,18 @@ class Grads:
                         f"{int(m.group(1)) * dims['H']}); got {arr.shape}"
                     )
             object.__setattr__(self, name, arr)
+
+    @classmethod
+    def shapes(cls) -> dict:
+        """{name: symbolic shape} of every field, e.g. {'dW_x': ('D', '4H'),
+        'dW_h': ('H', '4H'), 'db': ('4H',), 'dh': ('N', 'T', 'H'), ...}:
+        the parameters' shapes for PARAMS.BLOCKS blocks, (N, T, H) for the
+        per-step gradients, and SHAPES (which wins over both)."""
+        k = getattr(cls.PARAMS, "BLOCKS", 1)
+        kH = f"{k}H" if k > 1 else "H"
+        rule = zip(cls.param_names(), (("D", kH), ("H", kH), (kH,)))
+        steps = ((name, ("N", "T", "H")) for name in cls.STEPS)
+        return {**dict(rule), **dict(steps), **cls.SHAPES}
 
     @classmethod
     def param_names(cls) -> tuple:
@@ -116,12 +132,6 @@ class RNNGrads(Grads):
     """Gradients of a loss L for the vanilla RNN (see the module docstring)."""
 
     PARAMS: ClassVar[type] = RNNParams
-    SHAPES: ClassVar[dict] = {
-        "dW_xh": ("D", "H"),
-        "dW_hh": ("H", "H"),
-        "db_h": ("H",),
-        "dh": ("N", "T", "H"),
-    }
     STEPS: ClassVar[tuple] = ("dh",)
 
     dW_xh: np.ndarray
@@ -135,13 +145,6 @@ class LSTMGrads(Grads):
     """Gradients of a loss L for the LSTM (see the module docstring)."""
 
     PARAMS: ClassVar[type] = LSTMParams
-    SHAPES: ClassVar[dict] = {
-        "dW_x": ("D", "4H"),
-        "dW_h": ("H", "4H"),
-        "db": ("4H",),
-        "dh": ("N", "T", "H"),
-        "dc": ("N", "T", "H"),
-    }
     STEPS: ClassVar[tuple] = ("dh", "dc")
 
     dW_x: np.ndarray

@@ -102,13 +102,8 @@ class GRUGrads(Grads):
     path (None after a step backward). NaN and inf are kept as they are."""
 
     PARAMS: ClassVar[type] = GRUParams
-    SHAPES: ClassVar[dict] = {
-        "dW_x": ("D", "3H"),
-        "dW_h": ("H", "3H"),
-        "db": ("3H",),
-        "db_hg": ("H",),
-        "dh": ("N", "T", "H"),
-    }
+    # dW_x, dW_h, db and dh follow Grads.shapes(); db_hg is the GRU's own
+    SHAPES: ClassVar[dict] = {"db_hg": ("H",)}
     STEPS: ClassVar[tuple] = ("dh",)
     OPTIONAL: ClassVar[tuple] = ("db_hg",)
 

@@ -7,13 +7,13 @@ from hypothesis import strategies as st
 
 keras = pytest.importorskip("keras")
 
-from companion import (
+from companion import (  # noqa: E402
     LSTMParams,
     RNNParams,
     lstm_forward,
     rnn_forward,
     seed_everything,
-)  # noqa: E402
+)
 from companion.convert import from_keras, to_keras  # noqa: E402
 
 SIZES = st.tuples(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**16))
@@ -65,8 +65,12 @@ def test_from_keras_refuses_other_layers_and_unbuilt_ones():
         match="layer must be a keras.layers.SimpleRNN or keras.layers.LSTM or keras.layers.GRU; got Dense",
     ):
         from_keras(keras.layers.Dense(3))
-    with pytest.raises(ValueError, match="has no weights yet: build it first"):
-        from_keras(keras.layers.LSTM(3))
+    kinds = (keras.layers.SimpleRNN, keras.layers.LSTM, keras.layers.GRU)
+    for unbuilt in kinds:
+        with pytest.raises(
+            ValueError, match="has no weights yet: build it first"
+        ):
+            from_keras(unbuilt(3))
     gru = keras.layers.GRU(3)
     gru.build((None, None, 2))
     with pytest.raises(

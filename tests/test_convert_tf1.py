@@ -12,22 +12,35 @@ from companion.tf1_graph import GATE_SCOPES
 SIZES = st.tuples(st.integers(1, 7), st.integers(1, 7), st.integers(0, 2**16))
 
 
-@settings(max_examples=25, deadline=None)
-@given(SIZES)
-def test_numpy_round_trip(sizes):
-    D, H, seed = sizes
-    params = LSTMParams.random(D, H, np.random.default_rng(seed))
-    gates = to_tf1(params)
-    assert set(gates) == set(GATE_SCOPES)
-    for g in gates.values():
-        assert (
-            g["x_weights"].shape == (D, H)
-            and g["h_weights"].shape == (H, H)
-            and g["biases"].shape == (1, H)
-        )
-    back = from_tf1(gates)
+def one_set_shapes(D, H):
+    """The TF1 layout of one set of weights: the RNN's, or one LSTM gate's."""
+    return {"x_weights": (D, H), "h_weights": (H, H), "biases": (1, H)}
+
+
+def assert_same_params(back, params):
     for name, value in params.as_dict().items():
         np.testing.assert_array_equal(back.as_dict()[name], value)
+
+
+@pytest.mark.parametrize("cls", [RNNParams, LSTMParams])
+@settings(max_examples=25, deadline=None)
+@given(SIZES)
+def test_numpy_round_trip(cls, sizes):
+    """RNNParams give one set of weights, LSTMParams one set per gate scope;
+    from_tf1 gives back the same class and the same arrays."""
+    D, H, seed = sizes
+    params = cls.random(D, H, np.random.default_rng(seed))
+    weights = to_tf1(params)
+    if cls is LSTMParams:
+        assert set(weights) == set(GATE_SCOPES)
+        sets = list(weights.values())
+    else:
+        sets = [weights]
+    for one in sets:
+        assert {k: v.shape for k, v in one.items()} == one_set_shapes(D, H)
+    back = from_tf1(weights)
+    assert type(back) is cls
+    assert_same_params(back, params)
 
 
 def test_scopes_map_to_the_right_gates():
@@ -43,21 +56,6 @@ def test_scopes_map_to_the_right_gates():
         np.testing.assert_array_equal(gates[scope]["x_weights"], W_x)
         np.testing.assert_array_equal(gates[scope]["h_weights"], W_h)
         np.testing.assert_array_equal(gates[scope]["biases"][0], b)
-
-
-@settings(max_examples=10, deadline=None)
-@given(SIZES)
-def test_rnn_round_trip(sizes):
-    D, H, seed = sizes
-    params = RNNParams.random(D, H, np.random.default_rng(seed))
-    weights = to_tf1(params)
-    assert weights["x_weights"].shape == (D, H) and weights[
-        "biases"
-    ].shape == (1, H)
-    back = from_tf1(weights)
-    assert isinstance(back, RNNParams)
-    for name, value in params.as_dict().items():
-        np.testing.assert_array_equal(back.as_dict()[name], value)
 
 
 def test_biases_may_be_flat():
@@ -122,8 +120,7 @@ def test_session_round_trip_and_forward():
             to_tf1(params, sess, scope="rnn")
         with pytest.raises(ValueError, match="lacks the variables"):
             from_tf1(sess, scope="rnn")
-    for name, value in params.as_dict().items():
-        np.testing.assert_array_equal(back.as_dict()[name], value)
+    assert_same_params(back, params)
     np.testing.assert_allclose(hs, lstm_forward(x, params)[0], atol=1e-5)
     with pytest.raises(
         ValueError, match="session must be a tf.compat.v1.Session"

@@ -3,15 +3,17 @@
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
-
-from companion import (  # noqa: E402
+from companion import (
     LSTMParams,
     RNNParams,
     lstm_forward,
     rnn_forward,
     seed_everything,
 )
+
+# companion.errata and companion.keras_cells import Keras
+keras = pytest.importorskip("keras")
+
 from companion.errata import LSTM_BUGS, S1BuggyLSTMCell, S1BuggyRNNCell  # noqa: E402
 from companion.keras_cells import LSTMCell, RNNCell  # noqa: E402
 

@@ -6,16 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion import count_params
-from companion.gradcheck import check_gradient
-from companion.gru import (
+from companion import (
     GRUGrads,
     GRUParams,
+    count_params,
     gru_backward,
     gru_forward,
     gru_step,
     gru_step_backward,
 )
+from companion.gradcheck import check_gradient
 from conftest import GRADCHECK_ATOL, PROBLEM_SIZES
 
 
