@@ -1,0 +1,113 @@
+"""The root conftest.py's shared execution: an edition whose code equals
+English's is compared with English's fresh run, and still fails when its own
+stored outputs are wrong; an edition whose code differs runs on its own."""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("nbval")
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def notebook(cells):
+    """A notebook of (source, stored stdout) code cells."""
+    return {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": k,
+                "metadata": {},
+                "outputs": [
+                    {"name": "stdout", "output_type": "stream", "text": out}
+                ],
+                "source": src,
+            }
+            for k, (src, out) in enumerate(cells, start=1)
+        ],
+        "metadata": {"kernelspec": {"name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def count_runs(name):
+    # each execution of the chapter appends one line to ../<name>.runs
+    return (
+        f"with open('../{name}.runs', 'a') as f:\n"
+        "    print('run', file=f)\n"
+        "print('counted')"
+    )
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shared")
+    shutil.copy(ROOT / "conftest.py", root / "conftest.py")
+    (root / "pytest.ini").write_text("[pytest]\n")
+    same = [(count_runs("same"), "counted\n"), ("print(6 * 7)", "42\n")]
+    chapters = {
+        # name: (en cells, ko cells)
+        "same": (same, [(count_runs("same"), "counted\n"), *same[1:]]),
+        "wrong": (
+            [(count_runs("wrong"), "counted\n"), ("print(6 * 7)", "42\n")],
+            [(count_runs("wrong"), "counted\n"), ("print(6 * 7)", "41\n")],
+        ),
+        "other": (
+            [(count_runs("other"), "counted\n"), ("print(6 * 7)", "42\n")],
+            [(count_runs("other"), "counted\n"), ("print(7 * 6)", "42\n")],
+        ),
+    }
+    for lang in ("en", "ko"):
+        (root / "book" / lang).mkdir(parents=True)
+    for name, (en, ko) in chapters.items():
+        for lang, cells in (("en", en), ("ko", ko)):
+            path = root / "book" / lang / f"{name}.ipynb"
+            path.write_text(json.dumps(notebook(cells)))
+    # the comments differ from English's, the code is the same
+    ko_same = root / "book" / "ko" / "same.ipynb"
+    nb = json.loads(ko_same.read_text())
+    nb["cells"][1]["source"] = "# 번역된 주석\nprint(6 * 7)  # 육 곱하기 칠"
+    ko_same.write_text(json.dumps(nb))
+    return root
+
+
+def run_pytest(book, share, paths=("book",)):
+    for runs in book.glob("book/*.runs"):
+        runs.unlink()
+    env = dict(os.environ, NBVAL_SHARE_EDITIONS=share)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env"]
+        + ["-p", "no:cacheprovider", "-p", "no:xdist", "-q", "-rf", *paths],
+        check=False,
+        cwd=book,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    runs = {
+        p.stem: p.read_text().count("run") for p in book.glob("book/*.runs")
+    }
+    return result, runs
+
+
+def test_editions_share_one_run_and_still_fail_on_their_own_outputs(book):
+    result, runs = run_pytest(book, "1")
+    out = result.stdout
+    assert runs == {"same": 1, "wrong": 1, "other": 2}, out
+    assert "FAILED book/ko/wrong.ipynb::Cell 1" in out, out
+    assert "1 failed, 11 passed" in out, out
+
+
+def test_sharing_can_be_switched_off(book):
+    paths = ("book/en/same.ipynb", "book/ko/same.ipynb")
+    result, runs = run_pytest(book, "0", paths)
+    assert runs == {"same": 2}, result.stdout
+    assert "4 passed" in result.stdout, result.stdout
