@@ -21,22 +21,38 @@ stored outputs, cell by cell, with that fresh run:
 
 Set NBVAL_SHARE_EDITIONS=0 to execute every notebook in its own kernel.
 
-With xdist's `--dist loadgroup` (`make test`), every test module is one group
-and every chapter, all editions, is one group, so the editions of a chapter
-run one after the other on the same worker, English first.
+With xdist's `--dist loadscope` (`make test`), a chapter's editions are one
+scope, so they run one after the other on the same worker, English first.
+(xdist's `--dist loadgroup` cannot group them under pytest 9: it renames the
+items through an attribute pytest no longer reads.)
+
+Kernels start by forking a process that has already imported the chapter's
+libraries (tools/forkkernel.py): TensorFlow and PyTorch are imported once
+per test worker instead of once per notebook. Nothing else is shared: each
+notebook still gets a new process whose first cell seeds and sets up
+everything. NBVAL_FORK_KERNELS=0 starts every kernel as a fresh process.
 """
 
 from __future__ import annotations
 
+import atexit
 import copy
 import io
 import os
 import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 import tokenize
 
 import pytest
 
 try:
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME as CURRENT_ENV
+    from nbval.kernel import NbvalKernelspecManager
     from nbval.plugin import (
         IPyNbCell,
         IPyNbFile,
@@ -47,6 +63,10 @@ except ImportError:  # nbval is not installed (e.g. the NumPy-only wheel test)
     IPyNbCell = None
 
 SHARE = os.environ.get("NBVAL_SHARE_EDITIONS", "1") != "0"
+FORK = os.environ.get("NBVAL_FORK_KERNELS", "1") != "0"
+FORKKERNEL = (
+    pathlib.Path(__file__).resolve().parent / "tools" / "forkkernel.py"
+)
 _LAYOUT = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 _IGNORED = {tokenize.COMMENT, tokenize.NL}
 # path of a notebook executed for real -> {"keys": [...], "cells": {...}}
@@ -100,6 +120,134 @@ def _shared_run(notebook):
     return found
 
 
+# --- kernels forked from a process that has imported the libraries --------
+# (tools/forkkernel.py). One zygote per set of libraries the chapters use,
+# started once per test session by the main process (xdist's controller),
+# while the workers collect and run the unit tests; every worker forks its
+# kernels from them. The kernelspec nbval uses launches through them.
+_ZYGOTES: list = []  # the zygote processes this process started
+_ZYGOTE_SOCKET = None  # the socket of the notebook being set up
+_BASE_MODULES = ("numpy", "companion", "matplotlib.pyplot")
+_DIR_ENV = "FORKKERNEL_DIR"
+_DIRECTORY = []  # the socket folder, in the process that made it
+
+
+def preload_modules(code: str) -> str:
+    """The libraries a notebook's code imports, in setup_notebook's order."""
+    modules = list(_BASE_MODULES)
+    if re.search(r"\b(tensorflow|keras)\b", code):
+        modules += ["keras", "tensorflow"]
+    if re.search(r"\btorch\b", code):
+        # torch._inductor: what the first use_deterministic_algorithms()
+        # (in setup_notebook) imports, 1-2 s
+        modules += ["torch", "torch._inductor"]
+    return ",".join(modules)
+
+
+def _notebook_code(path):
+    import json
+
+    cells = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["cells"]
+    return "\n".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "code"
+    )
+
+
+def _socket(directory, modules):
+    return os.path.join(directory, modules.replace(",", "+") + ".sock")
+
+
+def _start_zygotes(config):
+    """Start a zygote for each set of libraries the session's notebooks use."""
+    os.environ.pop(_DIR_ENV, None)  # not an outer session's (a test's pytest)
+    notebooks = set()
+    for arg in config.args or [str(config.rootpath)]:
+        path = pathlib.Path(config.invocation_params.dir, arg.split("::")[0])
+        if path.suffix == ".ipynb":
+            notebooks.add(path)
+        elif path.is_dir():
+            notebooks.update(
+                p
+                for p in path.rglob("*.ipynb")
+                if not {"_build", ".ipynb_checkpoints", ".venv"} & set(p.parts)
+            )
+    sets = {
+        preload_modules(_notebook_code(p)) for p in notebooks if p.exists()
+    }
+    if not sets:
+        return
+    directory = tempfile.mkdtemp(prefix="forkkernel-")
+    _DIRECTORY.append(directory)
+    os.environ[_DIR_ENV] = directory  # inherited by xdist's workers
+    for modules in sorted(sets):
+        process = subprocess.Popen(
+            [sys.executable, str(FORKKERNEL), "serve"]
+            + [_socket(directory, modules), modules],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _ZYGOTES.append(process)
+
+
+def _zygote(modules):
+    """The socket of the zygote for `modules` (None: start a fresh kernel)."""
+    directory = os.environ.get(_DIR_ENV)
+    if not directory:
+        return None
+    path = _socket(directory, modules)
+    for _ in range(3000):  # the zygote may still be importing: up to 300 s
+        if os.path.exists(path):
+            return path
+        if os.path.exists(path + ".failed"):
+            failed = pathlib.Path(path + ".failed").read_text()
+            raise RuntimeError(
+                f"the kernel zygote for {modules} failed:\n{failed}"
+            )
+        time.sleep(0.1)
+    raise RuntimeError(f"the kernel zygote for {modules} did not start")
+
+
+def pytest_configure(config):
+    if (
+        FORK
+        and IPyNbCell is not None
+        and config.getoption("nbval", False)
+        and getattr(config, "workerinput", None) is None
+        and hasattr(os, "pidfd_open")
+        and FORKKERNEL.exists()
+    ):
+        _start_zygotes(config)
+
+
+def pytest_unconfigure(config):
+    _stop_zygotes()
+
+
+@atexit.register
+def _stop_zygotes():
+    for process in _ZYGOTES:
+        process.stdin.close()  # the zygote ends its kernels and itself
+        process.wait(timeout=30)
+    _ZYGOTES.clear()
+    for directory in _DIRECTORY:
+        os.environ.pop(_DIR_ENV, None)
+        shutil.rmtree(directory, ignore_errors=True)
+    _DIRECTORY.clear()
+
+
+def _fork_kernelspec(get_kernel_spec):
+    def get(self, kernel_name):
+        spec = get_kernel_spec(self, kernel_name)
+        if _ZYGOTE_SOCKET is not None and kernel_name == CURRENT_ENV:
+            spec.argv = [sys.executable, str(FORKKERNEL), "launch"]
+            spec.argv += ["-f", "{connection_file}"]
+            spec.env = dict(spec.env or {}, FORKKERNEL_SOCKET=_ZYGOTE_SOCKET)
+        return spec
+
+    return get
+
+
 if IPyNbCell is not None:
     _setup, _runtest = IPyNbFile.setup, IPyNbCell.runtest
 
@@ -107,7 +255,15 @@ if IPyNbCell is not None:
         if _shared_run(self) is not None:
             self.setup_sanitize_files()  # what nbval's setup does, no kernel
             return
-        _setup(self)
+        global _ZYGOTE_SOCKET
+        if FORK:
+            _ZYGOTE_SOCKET = _zygote(
+                preload_modules(_notebook_code(self.fspath))
+            )
+        try:
+            _setup(self)
+        finally:
+            _ZYGOTE_SOCKET = None
         path = pathlib.Path(str(self.fspath))
         items = _items_of(self)
         _RUNS[path] = {
@@ -177,6 +333,9 @@ if IPyNbCell is not None:
                 "Cell outputs differ", "\n".join(self.comparison_traceback)
             )
 
+    NbvalKernelspecManager.get_kernel_spec = _fork_kernelspec(
+        NbvalKernelspecManager.get_kernel_spec
+    )
     IPyNbFile.setup = _file_setup
     IPyNbCell.runtest = _cell_runtest
 
@@ -190,12 +349,40 @@ def chapter_scope(nodeid: str) -> str:
     return nodeid.rsplit("::", 1)[0]
 
 
+# Long scopes first, so that the run ends with short unit tests on both
+# workers rather than one worker finishing a long test alone: the browser
+# checks, then the tests that run Jupyter or pytest in subprocesses, then the
+# chapters, then the rest (xdist's own order, most items first, puts a
+# long module of one or two tests last).
+_FIRST = (
+    "tests/test_site.py",
+    "tests/test_shared_execution.py",
+    "tests/test_lab.py",
+    "tests/test_bench.py",
+)
+
+
+def _rank(nodeid):
+    scope = chapter_scope(nodeid)
+    if scope in _FIRST:
+        return _FIRST.index(scope)
+    return len(_FIRST) + (0 if scope.startswith("chapter:") else 1)
+
+
+def pytest_collection_modifyitems(config, items):
+    if getattr(config, "workerinput", None) is not None:  # an xdist worker
+        items.sort(key=lambda item: _rank(item.nodeid))  # stable
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadscope` with a chapter's editions in one scope."""
+    """`--dist loadscope` with a chapter's editions in one scope, the scopes
+    in the order of pytest_collection_modifyitems."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class ChapterScopeScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):

@@ -29,7 +29,7 @@ pytest.importorskip("jupyter_server")
 pytest.importorskip("jupyterlab")
 
 # A NumPy-only chapter keeps the check to a few seconds.
-NOTEBOOK = ROOT / "book" / "en" / "bptt.ipynb"
+NOTEBOOK = ROOT / "book" / "en" / "lstm-from-equations.ipynb"
 TIMEOUT = 120
 
 

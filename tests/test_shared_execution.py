@@ -1,6 +1,8 @@
 """The root conftest.py's shared execution: an edition whose code equals
 English's is compared with English's fresh run, and still fails when its own
-stored outputs are wrong; an edition whose code differs runs on its own."""
+stored outputs are wrong; an edition whose code differs runs on its own.
+And its forked kernels (tools/forkkernel.py): the same results as fresh
+ones, a timeout's interrupt reaches the kernel."""
 
 import json
 import os
@@ -50,6 +52,8 @@ def count_runs(name):
 def book(tmp_path_factory):
     root = tmp_path_factory.mktemp("shared")
     shutil.copy(ROOT / "conftest.py", root / "conftest.py")
+    (root / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "forkkernel.py", root / "tools")
     (root / "pytest.ini").write_text("[pytest]\n")
     same = [(count_runs("same"), "counted\n"), ("print(6 * 7)", "42\n")]
     chapters = {
@@ -78,13 +82,22 @@ def book(tmp_path_factory):
     return root
 
 
-def run_pytest(book, share, paths=("book",)):
+def run_pytest(book, share, paths=("book",), fork="1", options=()):
     for runs in book.glob("book/*.runs"):
         runs.unlink()
-    env = dict(os.environ, NBVAL_SHARE_EDITIONS=share)
+    env = dict(os.environ, NBVAL_SHARE_EDITIONS=share, NBVAL_FORK_KERNELS=fork)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env"]
-        + ["-p", "no:cacheprovider", "-p", "no:xdist", "-q", "-rf", *paths],
+        + [
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-q",
+            "-rf",
+            *options,
+            *paths,
+        ],
         check=False,
         cwd=book,
         env=env,
@@ -99,15 +112,31 @@ def run_pytest(book, share, paths=("book",)):
 
 
 def test_editions_share_one_run_and_still_fail_on_their_own_outputs(book):
-    result, runs = run_pytest(book, "1")
+    # and a forked kernel (tools/forkkernel.py) takes nbval's interrupt after
+    # a cell's timeout: en/slow.ipynb sleeps in its first cell
+    slow = book / "book" / "en" / "slow.ipynb"
+    cells = [("import time\ntime.sleep(60)", ""), ("print('next')", "next\n")]
+    slow.write_text(json.dumps(notebook(cells)))
+    try:
+        result, runs = run_pytest(
+            book, "1", options=("--nbval-cell-timeout=3",)
+        )
+    finally:
+        slow.unlink()
     out = result.stdout
     assert runs == {"same": 1, "wrong": 1, "other": 2}, out
     assert "FAILED book/ko/wrong.ipynb::Cell 1" in out, out
-    assert "1 failed, 11 passed" in out, out
+    # the interrupt came back as KeyboardInterrupt (not a dead kernel), and
+    # the kernel went on to run the next cell (which nbval expects to fail
+    # after a timeout: "xpassed")
+    assert "FAILED book/en/slow.ipynb::Cell 0" in out, out
+    assert "Timeout of 3 seconds exceeded executing cell" in out, out
+    assert "2 failed, 11 passed, 1 xpassed" in out, out
+    assert "Ctrl-C will not work" not in out, out  # a kernel with a parent
 
 
-def test_sharing_can_be_switched_off(book):
+def test_sharing_and_forking_can_be_switched_off(book):
     paths = ("book/en/same.ipynb", "book/ko/same.ipynb")
-    result, runs = run_pytest(book, "0", paths)
+    result, runs = run_pytest(book, "0", paths, fork="0")
     assert runs == {"same": 2}, result.stdout
     assert "4 passed" in result.stdout, result.stdout

@@ -6,14 +6,17 @@ root, one build per edition in en/, ko/, zh/) and Debian's chromium
 install`). Without them the tests skip, unless REQUIRE_SITE_TEST=1 is set (as
 .ci/run and `make site-test` do), in which case they fail.
 
-One browser reads every page once, a few pages at a time (SITE_TEST_JOBS,
-default 4), at 1280x900 and then at 390x844 (a phone); the tests below assert
-on what it saw. Screenshots go to _build/screenshots/.
+One browser reads every page once, a few pages at a time (SITE_TEST_JOBS
+tabs, default 4, each reading page after page), at 1280x900 and then at
+390x844 (a phone); the tests below assert on what it saw. Screenshots go to
+_build/screenshots/.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import functools
 import http.server
 import os
@@ -263,6 +266,24 @@ def skip_or_fail():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """The built site, and nothing else, to the test's browser.
+
+    The site does not change while the browser reads it, so a file it served
+    may be reused for the rest of the run: every page still loads all of its
+    files, but a fresh build (`make book` just before) no longer costs a
+    revalidation of each script, style and font on every page. Errors (a
+    missing file) are never cached: each page that asks for one sees it fail.
+    """
+
+    def send_response(self, code, message=None):
+        self._code = code
+        super().send_response(code, message)
+
+    def end_headers(self):
+        if getattr(self, "_code", None) == 200:
+            self.send_header("Cache-Control", "max-age=3600")
+        super().end_headers()
+
     def log_message(self, *args):
         pass
 
@@ -280,149 +301,199 @@ def server():
 
 # -- reading the site ---------------------------------------------------------
 
+# Wait until MathJax (loaded deferred) has typeset the page and fonts are in.
+SETTLE_JS = """async () => {
+  for (let i = 0; i < 100 && document.querySelector('div.math, span.math')
+                  && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  await document.fonts.ready;
+}"""
 
-async def _open(context, url, errors, outside):
-    page = await context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
+# Two frames: a resize is laid out and whatever reacts to it has run.
+FRAMES_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
-    def request(r):
+# Everything the tests read from a page, in one call once it has loaded (what
+# Playwright's inner_text("main"), locator counts and get_attribute read, from
+# inside the page), then its measures at the window it loaded in.
+READ_JS = (
+    "async (ui) => {\n"
+    f"  const settle = {SETTLE_JS};\n"
+    f"  const uiStrings = {UI_STRINGS_JS};\n"
+    f"  const frames = {FRAMES_JS};\n"
+    f"  const measure = {MEASURE_JS};\n"
+    """  await settle();
+  const all = (selector) => Array.from(document.querySelectorAll(selector));
+  const main = document.querySelector("main");
+  if (!main) throw new Error("the page has no <main>");
+  const form = document.querySelector("form.bd-search, form[action*=search]");
+  const read = {
+    text: main.innerText,
+    mjx: all("mjx-container").length,
+    broken_images: Array.from(document.images)
+      .filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src),
+    hrefs: all("a[href]").map((a) => a.href),
+    copybuttons: all("button.copybtn").length,
+    lang: document.documentElement.getAttribute("lang"),
+    switcher: all("nav.edition-switcher a").map((e) => e.hreflang),
+    search_action: form ? new URL(form.getAttribute("action"), location.href).pathname : null,
+    run_note: all("div.run-this-chapter").length,
+  };
+  if (ui) read.ui_strings = uiStrings();
+  await frames();
+  read.measure = measure();
+  return read;
+}"""
+)
+
+# After a resize: its measures once it is laid out.
+MEASURE_AFTER_FRAMES_JS = (
+    "async () => {\n"
+    f"  const frames = {FRAMES_JS};\n"
+    f"  const measure = {MEASURE_JS};\n"
+    "  await frames();\n"
+    "  return measure();\n"
+    "}"
+)
+
+SCROLL_TO_MATHS_JS = (
+    "() => { const m = document.querySelector('mjx-container[display=\"true\"]');"
+    " if (m) window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 250); }"
+)
+
+# The window every page loads in (then it is read at the other widths).
+FIRST_WIDTH = next(iter(WIDTHS))
+LOAD_VIEWPORT = dict(zip(("width", "height"), WIDTHS[FIRST_WIDTH]))
+
+
+class Tab:
+    """A browser tab that reads one page after another.
+
+    Its renderer, with the scripts it compiled and the fonts it loaded, serves
+    every page it reads (a new tab per page started a new renderer process
+    each time: a third of this test's CPU time). The console errors, page
+    errors and requests that leave localhost it sees go to the page it reads
+    now.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.errors, self.outside = [], []
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on(
+            "console",
+            lambda m: (
+                self.errors.append(m.text) if m.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", self._request)
+
+    def _request(self, r):
         if (
             not r.url.startswith(("data:", "blob:"))
             and urllib.parse.urlparse(r.url).hostname != "127.0.0.1"
         ):
-            outside.append(r.url)
+            self.outside.append(r.url)
 
-    page.on("request", request)
-    await page.goto(url, wait_until="load")
-    await settle(page)
-    return page
-
-
-async def settle(page):
-    """Wait until MathJax (loaded deferred) has typeset the page and fonts are in."""
-    await page.evaluate(
-        """async () => {
-          for (let i = 0; i < 100 && document.querySelector('div.math, span.math')
-                          && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
-            await new Promise((r) => setTimeout(r, 50));
-          if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-          await document.fonts.ready;
-        }"""
-    )
-
-
-async def read_page(context, server, page_path):
-    """Everything the tests need from one page, at both widths."""
-    errors, outside = [], []
-    page = await _open(context, f"{server}/{page_path}", errors, outside)
-    try:
-        result = {"errors": errors, "outside": outside}
-        result["text"] = await page.inner_text("main")
-        result["mjx"] = await page.locator("mjx-container").count()
-        result["broken_images"] = await page.evaluate(
-            "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
-        )
-        result["hrefs"] = await page.evaluate(
-            "() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
-        )
-        result["copybuttons"] = await page.locator("button.copybtn").count()
-        result["lang"] = await page.get_attribute("html", "lang")
-        result["switcher"] = await page.locator(
-            "nav.edition-switcher a"
-        ).evaluate_all("els => els.map(e => e.hreflang)")
-        result["search_action"] = await page.evaluate(
-            "() => { const f = document.querySelector('form.bd-search, form[action*=search]');"
-            " return f ? new URL(f.getAttribute('action'), location.href).pathname : null; }"
-        )
-        result["run_note"] = await page.locator("div.run-this-chapter").count()
-        if edition(page_path) in ("ko", "zh"):
-            result["ui_english"] = english_left(
-                await page.evaluate(UI_STRINGS_JS)
-            )
-        shot = SHOT_PAGES.get(page_path)
-        for name, (width, height) in WIDTHS.items():
-            await page.set_viewport_size({"width": width, "height": height})
+    async def open(self, url, settle=True):
+        """Load url in the 1280x900 window (and, unless settle=False, wait for
+        its maths and fonts); return the page's (errors, outside) lists."""
+        page = self.page
+        # The previous page's lists are its result: they take nothing more.
+        self.errors, self.outside = [], []
+        if page.viewport_size != LOAD_VIEWPORT:
+            # The previous page is done with: hidden, it is not laid out again
+            # for the window the next page loads in.
             await page.evaluate(
-                "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+                "() => { document.documentElement.style.display = 'none'; }"
             )
-            result[name] = await page.evaluate(MEASURE_JS)
-            if shot:
-                await page.evaluate(
-                    "() => { const m = document.querySelector('mjx-container[display=\"true\"]');"
-                    " if (m) window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 250); }"
-                )
-                await page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
-        return result
-    finally:
-        await page.close()
+            await page.set_viewport_size(LOAD_VIEWPORT)
+        self.errors, self.outside = [], []
+        errors, outside = self.errors, self.outside
+        await page.goto(url, wait_until="load")
+        if settle:
+            await page.evaluate(SETTLE_JS)
+        return errors, outside
 
 
-async def read_search(context, server, lang):
+async def screenshot(page, name):
+    await page.evaluate(SCROLL_TO_MATHS_JS)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+async def read_page(tab, server, page_path):
+    """Everything the tests need from one page, at every width."""
+    errors, outside = await tab.open(f"{server}/{page_path}", settle=False)
+    page = tab.page
+    result = await page.evaluate(READ_JS, edition(page_path) in ("ko", "zh"))
+    result["errors"], result["outside"] = errors, outside
+    ui_strings = result.pop("ui_strings", None)
+    if ui_strings is not None:
+        result["ui_english"] = english_left(ui_strings)
+    result[FIRST_WIDTH] = result.pop("measure")
+    shot = SHOT_PAGES.get(page_path)
+    for name, (width, height) in WIDTHS.items():
+        if name != FIRST_WIDTH:
+            await page.set_viewport_size({"width": width, "height": height})
+            result[name] = await page.evaluate(MEASURE_AFTER_FRAMES_JS)
+        if shot:
+            await screenshot(page, f"{shot}-{name}")
+    return result
+
+
+async def read_search(tab, server, lang):
     """Search the edition for a word every edition has; where do the results point?"""
-    errors, outside = [], []
-    page = await _open(
-        context, f"{server}/{lang}/search.html?q=LSTM", errors, outside
+    errors, _ = await tab.open(f"{server}/{lang}/search.html?q=LSTM")
+    page = tab.page
+    # Sphinx lists the results one by one, then writes its summary line: the
+    # whole list and the final heading, not however far it has got.
+    await page.wait_for_function(
+        "() => { const p = document.querySelector('#search-results p.search-summary');"
+        " return p && p.innerText.trim(); }",
+        timeout=TIMEOUT_MS,
     )
-    try:
-        await page.wait_for_selector(
-            "#search-results ul.search li", timeout=TIMEOUT_MS
-        )
-        hrefs = await page.locator(
-            "#search-results ul.search li a"
-        ).evaluate_all("els => els.map(e => e.href)")
-        heading = await page.locator("#search-results h2").first.inner_text()
-        return {"hrefs": hrefs, "heading": heading, "errors": errors}
-    finally:
-        await page.close()
+    hrefs = await page.locator("#search-results ul.search li a").evaluate_all(
+        "els => els.map(e => e.href)"
+    )
+    heading = await page.locator("#search-results h2").first.inner_text()
+    return {"hrefs": hrefs, "heading": heading, "errors": errors}
 
 
-async def read_switch(context, server, page_path, section_id):
+async def read_switch(tab, server, page_path, section_id):
     """Read a section of page_path, follow the switcher to English: where does the reader land?"""
-    errors, outside = [], []
-    page = await _open(context, f"{server}/{page_path}", errors, outside)
-    try:
-        await page.evaluate(
-            "(id) => { document.getElementById(id).closest('section').scrollIntoView(); }",
-            section_id,
-        )
-        await page.evaluate(
-            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
-        )
-        link = page.locator('nav.edition-switcher a[hreflang="en"]')
-        href = await link.get_attribute("href")
-        # A reader's click: the header stays in view, so nothing scrolls first
-        # (Playwright's own click would scroll the sticky header "into view").
-        async with page.expect_navigation(wait_until="load"):
-            await link.evaluate("a => a.click()")
-        landed = await page.evaluate(
-            "() => ({url: location.pathname + location.hash,"
-            " top: (document.getElementById(location.hash.slice(1)) || document.body).getBoundingClientRect().top})"
-        )
-        return {"href": href, **landed}
-    finally:
-        await page.close()
+    await tab.open(f"{server}/{page_path}")
+    page = tab.page
+    await page.evaluate(
+        "(id) => { document.getElementById(id).closest('section').scrollIntoView(); }",
+        section_id,
+    )
+    await page.evaluate(FRAMES_JS)
+    link = page.locator('nav.edition-switcher a[hreflang="en"]')
+    href = await link.get_attribute("href")
+    # A reader's click: the header stays in view, so nothing scrolls first
+    # (Playwright's own click would scroll the sticky header "into view").
+    async with page.expect_navigation(wait_until="load"):
+        await link.evaluate("a => a.click()")
+    landed = await page.evaluate(
+        "() => ({url: location.pathname + location.hash,"
+        " top: (document.getElementById(location.hash.slice(1)) || document.body).getBoundingClientRect().top})"
+    )
+    return {"href": href, **landed}
 
 
-async def read_fold(context, server, page_path):
-    errors, outside = [], []
-    page = await _open(context, f"{server}/{page_path}", errors, outside)
-    try:
-        buttons = page.locator("button.output-toggle")
-        n = await buttons.count()
-        if not n:
-            return {"buttons": 0}
-        out = page.locator("div.cell_output.output-collapsible").first
-        folded = await out.evaluate("e => e.clientHeight")
-        await buttons.first.click()
-        unfolded = await out.evaluate("e => e.clientHeight")
-        return {"buttons": n, "folded": folded, "unfolded": unfolded}
-    finally:
-        await page.close()
+async def read_fold(tab, server, page_path):
+    await tab.open(f"{server}/{page_path}")
+    page = tab.page
+    buttons = page.locator("button.output-toggle")
+    n = await buttons.count()
+    if not n:
+        return {"buttons": 0}
+    out = page.locator("div.cell_output.output-collapsible").first
+    folded = await out.evaluate("e => e.clientHeight")
+    await buttons.first.click()
+    unfolded = await out.evaluate("e => e.clientHeight")
+    return {"buttons": n, "folded": folded, "unfolded": unfolded}
 
 
 def _first_chapter(lang):
@@ -450,44 +521,52 @@ async def read_site(server):
         and is_notebook(p)
         and "sec-1-3" in positional_ids(p)
     )
+    jobs = [(("page", pp), read_page, (server, pp)) for pp in pages()]
+    jobs += [(("search", lang), read_search, (server, lang)) for lang in LANGS]
+    jobs.append(
+        (
+            ("switch", switch_page),
+            read_switch,
+            (server, switch_page, "sec-1-3"),
+        )
+    )
+    jobs.append(
+        (
+            ("fold", "en/pytorch-rnn.html"),
+            read_fold,
+            (server, "en/pytorch-rnn.html"),
+        )
+    )
+    queue = collections.deque(jobs)
+    results = {}
 
-    limit = asyncio.Semaphore(JOBS)
     async with async_playwright() as p:
         browser = await p.chromium.launch(
             executable_path=str(CHROMIUM), args=FLAGS, headless=True
         )
-        context = await browser.new_context(
-            viewport={"width": 1280, "height": 900}
-        )
+        context = await browser.new_context(viewport=LOAD_VIEWPORT)
 
-        async def guarded(key, coro):
-            async with limit:
+        async def reader():
+            """One tab: takes the next job until none is left."""
+            tab = None
+            while queue:
+                key, read, args = queue.popleft()
                 try:
-                    return key, await coro
+                    if tab is None:
+                        tab = Tab(await context.new_page())
+                    results[key] = await read(tab, *args)
                 except Exception as exc:  # noqa: BLE001 - the test that needs it reports it
-                    return key, exc
+                    results[key] = exc
+                    # Whatever state the failure left the tab in, the next
+                    # job gets a new one.
+                    if tab is not None:
+                        with contextlib.suppress(Exception):
+                            await tab.page.close()
+                    tab = None
+            if tab is not None:
+                await tab.page.close()
 
-        jobs = [
-            guarded(("page", pp), read_page(context, server, pp))
-            for pp in pages()
-        ]
-        jobs += [
-            guarded(("search", lang), read_search(context, server, lang))
-            for lang in LANGS
-        ]
-        jobs.append(
-            guarded(
-                ("switch", switch_page),
-                read_switch(context, server, switch_page, "sec-1-3"),
-            )
-        )
-        jobs.append(
-            guarded(
-                ("fold", "en/pytorch-rnn.html"),
-                read_fold(context, server, "en/pytorch-rnn.html"),
-            )
-        )
-        results = dict(await asyncio.gather(*jobs))
+        await asyncio.gather(*(reader() for _ in range(JOBS)))
         await browser.close()
     return results
 

@@ -1,4 +1,6 @@
+import inspect
 import os
+import shutil
 import subprocess
 import sys
 
@@ -6,17 +8,29 @@ import pytest
 
 from companion.summary import keras_summary, weight_table
 
-SUMMARY_SCRIPT = """
-import keras
-from companion import seed_everything
-from companion.summary import keras_summary
-seed_everything(0)
-model = keras.Sequential(
-    [keras.Input(shape=(5, 3)), keras.layers.LSTM(4), keras.layers.Dense(2, activation="sigmoid")],
-    name="a_rather_long_model_name_for_the_test",
+
+def _summary_of_a_model():
+    """keras_summary of a small model, made alike here and in a fresh process."""
+    import keras
+
+    from companion import seed_everything
+    from companion.summary import keras_summary
+
+    seed_everything(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(5, 3)),
+            keras.layers.LSTM(4),
+            keras.layers.Dense(2, activation="sigmoid"),
+        ],
+        name="a_rather_long_model_name_for_the_test",
+    )
+    return keras_summary(model)
+
+
+SUMMARY_SCRIPT = (
+    inspect.getsource(_summary_of_a_model) + "print(_summary_of_a_model())\n"
 )
-print(keras_summary(model))
-"""
 
 
 def test_keras_summary_is_plain_text_with_keras_counts():
@@ -54,19 +68,30 @@ def test_keras_summary_is_plain_text_with_keras_counts():
         keras_summary(object())
 
 
-def test_keras_summary_does_not_depend_on_the_terminal_width():
+def test_keras_summary_does_not_depend_on_the_terminal_width(
+    monkeypatch, capsys
+):
+    """The same summary from a fresh process started at one width (what
+    Keras and rich read when they are imported) and from this one at two
+    widths (what is read when the summary is made)."""
     pytest.importorskip("keras")
-    outputs = set()
-    for columns in ("40", "250"):
-        env = dict(os.environ, COLUMNS=columns)
-        run = subprocess.run(
-            [sys.executable, "-c", SUMMARY_SCRIPT],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        outputs.add(run.stdout)
+    widths = ("40", "250")
+    # Not this process's width: the fresh import sees another one too.
+    fresh = next(
+        w for w in widths if w != str(shutil.get_terminal_size().columns)
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", SUMMARY_SCRIPT],
+        env=dict(os.environ, COLUMNS=fresh),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    outputs = {run.stdout}
+    for columns in widths:
+        monkeypatch.setenv("COLUMNS", columns)
+        print(_summary_of_a_model())
+        outputs.add(capsys.readouterr().out)
     assert len(outputs) == 1 and "Total params: 138" in outputs.pop()
 
 

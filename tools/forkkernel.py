@@ -1,0 +1,208 @@
+"""Start Jupyter kernels by forking a process that has already imported the
+heavy libraries (a "zygote"), for `make test`.
+
+A chapter's first cell imports TensorFlow and PyTorch: about 6 s of CPU in
+every fresh kernel, most of what a notebook costs the tests. A zygote pays it
+once per test worker; each kernel is then a fork of it, with the modules
+already loaded and nothing else done (no model built, no op run, no seed
+drawn). The chapter's own code runs exactly as in a fresh kernel: its first
+cell still calls `setup_notebook`, which seeds every generator and sets every
+option; and nbval still compares every output with the stored one (written by
+`make execute` from plain fresh kernels), so a difference fails the test.
+
+Two commands:
+
+    forkkernel.py serve SOCKET MODULES   the zygote: import MODULES (comma-
+                                         separated), then fork a kernel for
+                                         each request on the Unix SOCKET; it
+                                         exits when its stdin closes
+    forkkernel.py launch -f FILE         what the kernelspec runs: asks the
+                                         zygote named by $FORKKERNEL_SOCKET
+                                         for a kernel on connection FILE,
+                                         hands it this process's stdin/out/err,
+                                         passes signals on to it and exits
+                                         with its exit code
+
+The root conftest.py starts the zygotes and points nbval at `launch`
+(NBVAL_FORK_KERNELS=0 turns this off: every kernel a fresh process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+
+SOCKET_ENV = "FORKKERNEL_SOCKET"
+LAUNCHER = "ipykernel_launcher"
+_ENV_TRAITS = {
+    "parent_handle": "JPY_PARENT_PID",
+    "interrupt": "JPY_INTERRUPT_EVENT",
+}
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def launch(args):
+    """The kernel process jupyter_client starts (a stand-in for the fork)."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.connect(os.environ[SOCKET_ENV])
+    env = {k: v for k, v in os.environ.items() if k != SOCKET_ENV}
+    request = {"args": args, "cwd": os.getcwd(), "env": env}
+    socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+    replies = conn.makefile("r")
+    pid = int(replies.readline())
+    for sig in _FORWARDED:
+        signal.signal(sig, lambda signum, _frame: os.kill(pid, signum))
+    line = replies.readline()  # "exit CODE" when the kernel ends
+    return int(line.split()[1]) if line.startswith("exit ") else 1
+
+
+def _kernel(request, fds, close):
+    """In the forked child: become the kernel ipykernel_launcher would start."""
+    for fd in close:
+        os.close(fd)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.argv = [LAUNCHER, *request["args"]]
+    code = 0
+    try:
+        from ipykernel import kernelapp
+
+        # ipykernel reads these from the environment when it is imported (in
+        # the zygote): give it this kernel's values
+        config = [
+            f"--IPKernelApp.{name}={int(os.environ.get(variable) or 0)}"
+            for name, variable in _ENV_TRAITS.items()
+        ]
+        kernelapp.launch_new_instance(argv=[*request["args"], *config])
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0
+    except BaseException:  # noqa: BLE001 - report, then end this process
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        import atexit
+
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(path, modules):
+    """The zygote: import `modules`, then fork a kernel per request."""
+    # as `python -m ipykernel_launcher` has it: no script folder on sys.path
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(
+        os.path.abspath(__file__)
+    ):
+        del sys.path[0]
+    # what ipykernel sets before a notebook's first line (matplotlib's backend)
+    os.environ.setdefault(
+        "MPLBACKEND", "module://matplotlib_inline.backend_inline"
+    )
+    import importlib
+
+    try:
+        try:  # what every chapter's first cell does before importing TF
+            from companion.notebook import quiet_tensorflow
+
+            quiet_tensorflow()
+        except ImportError:
+            pass
+        for name in ["ipykernel.kernelapp", *filter(None, modules.split(","))]:
+            importlib.import_module(name)
+    except BaseException:
+        import traceback
+
+        with open(path + ".failed", "w") as failed:
+            failed.write(traceback.format_exc())
+        raise
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path + ".tmp")
+    listener.listen(16)
+    os.rename(path + ".tmp", path)  # the socket appears once it listens
+    clients = {}  # client socket -> pidfd
+    kernels = {}  # pidfd -> (pid, client socket)
+    stdin = sys.stdin.fileno()
+    while True:
+        ready, _, _ = select.select(
+            [listener, stdin, *clients, *kernels], [], []
+        )
+        for item in ready:
+            if item == stdin:  # the test worker has gone: so do we
+                if not os.read(stdin, 4096):
+                    for pid, _ in kernels.values():
+                        _kill(pid)
+                    return
+            elif item is listener:
+                client, _ = listener.accept()
+                data, fds, _, _ = socket.recv_fds(client, 1 << 22, 3)
+                while not data.endswith(b"\n"):
+                    data += client.recv(1 << 22)
+                pid = os.fork()
+                if pid == 0:
+                    keep = set(fds)
+                    close = [listener.fileno(), client.fileno(), stdin]
+                    close += [c.fileno() for c in clients]
+                    close += list(kernels)
+                    _kernel(
+                        json.loads(data),
+                        fds,
+                        [f for f in close if f not in keep],
+                    )
+                for fd in fds:
+                    os.close(fd)
+                client.sendall(f"{pid}\n".encode())
+                pidfd = os.pidfd_open(pid)
+                clients[client] = pidfd
+                kernels[pidfd] = (pid, client)
+            elif item in clients:  # the launcher has ended: end its kernel
+                if not item.recv(1):
+                    pidfd = clients.pop(item)
+                    _kill(kernels[pidfd][0])
+                    kernels[pidfd] = (kernels[pidfd][0], None)
+                    item.close()
+            else:  # a kernel has ended
+                pid, client = kernels.pop(item)
+                _, status = os.waitpid(pid, 0)
+                os.close(item)
+                if client is not None:
+                    code = os.waitstatus_to_exitcode(status)
+                    try:
+                        client.sendall(f"exit {code}\n".encode())
+                    except OSError:
+                        pass
+                    clients.pop(client, None)
+                    client.close()
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def main(argv):
+    if argv[:1] == ["serve"] and len(argv) == 3:
+        return serve(argv[1], argv[2])
+    if argv[:1] == ["launch"]:
+        return launch(argv[1:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
