@@ -377,8 +377,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadscope` with a chapter's editions in one scope, the scopes
-    in the order of pytest_collection_modifyitems."""
-    if config.getvalue("dist") != "loadscope":
+    in the order of pytest_collection_modifyitems. Also for xdist's default
+    `--dist load`, which would deal a notebook's cells to different kernels."""
+    if config.getvalue("dist") not in ("load", "loadscope"):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
@@ -389,3 +390,25 @@ def pytest_xdist_make_scheduler(config, log):
             return chapter_scope(nodeid)
 
     return ChapterScopeScheduling(config, log)
+
+
+# --- how long each notebook took (setup, cells and teardown together) -----
+_NOTEBOOK_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        _NOTEBOOK_SECONDS[path] = (
+            _NOTEBOOK_SECONDS.get(path, 0.0) + report.duration
+        )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if getattr(terminalreporter.config, "workerinput", None) is not None:
+        return
+    slowest = sorted(_NOTEBOOK_SECONDS.items(), key=lambda kv: -kv[1])[:8]
+    if slowest:
+        terminalreporter.write_sep("=", "slowest notebooks (all their cells)")
+        for path, seconds in slowest:
+            terminalreporter.write_line(f"{seconds:6.1f} s  {path}")
