@@ -9,43 +9,42 @@ import pytest
 from companion.summary import keras_summary, weight_table
 
 
-def _summary_of_a_model():
-    """keras_summary of a small model, made alike here and in a fresh process."""
+def _small_model(name):
+    """The chapters' classifier, LSTM(4) on (5, 3) then Dense(2), seeded."""
     import keras
 
     from companion import seed_everything
-    from companion.summary import keras_summary
 
     seed_everything(0)
-    model = keras.Sequential(
+    return keras.Sequential(
         [
             keras.Input(shape=(5, 3)),
             keras.layers.LSTM(4),
             keras.layers.Dense(2, activation="sigmoid"),
         ],
-        name="a_rather_long_model_name_for_the_test",
+        name=name,
     )
-    return keras_summary(model)
+
+
+def _summary_of_a_model():
+    """keras_summary of a small model, made alike here and in a fresh process."""
+    from companion.summary import keras_summary
+
+    return keras_summary(_small_model("a_rather_long_model_name_for_the_test"))
 
 
 SUMMARY_SCRIPT = (
-    inspect.getsource(_summary_of_a_model) + "print(_summary_of_a_model())\n"
+    inspect.getsource(_small_model)
+    + inspect.getsource(_summary_of_a_model)
+    + "print(_summary_of_a_model())\n"
 )
 
 
 def test_keras_summary_is_plain_text_with_keras_counts():
-    keras = pytest.importorskip("keras")
-    from companion import count_params, seed_everything
+    pytest.importorskip("keras")
+    from companion import count_params
 
-    seed_everything(0)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(5, 3)),
-            keras.layers.LSTM(4),
-            keras.layers.Dense(2, activation="sigmoid"),
-        ],
-        name="s3",
-    )
+    model = _small_model("s3")
     text = keras_summary(model)
     lines = text.splitlines()
     assert lines[0] == 'Model: "s3"'
