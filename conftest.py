@@ -144,13 +144,17 @@ def preload_modules(code: str) -> str:
     return ",".join(modules)
 
 
-def _notebook_code(path):
-    import json
-
-    cells = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["cells"]
+def _code(cells):
+    """A notebook's code cells as one text (cells as JSON or nbformat)."""
     return "\n".join(
         "".join(c["source"]) for c in cells if c["cell_type"] == "code"
     )
+
+
+def _notebook_code(path):
+    import json
+
+    return _code(json.loads(pathlib.Path(path).read_text("utf-8"))["cells"])
 
 
 def _socket(directory, modules):
@@ -257,9 +261,7 @@ if IPyNbCell is not None:
             return
         global _ZYGOTE_SOCKET
         if FORK:
-            _ZYGOTE_SOCKET = _zygote(
-                preload_modules(_notebook_code(self.fspath))
-            )
+            _ZYGOTE_SOCKET = _zygote(preload_modules(_code(self.nb.cells)))
         try:
             _setup(self)
         finally:

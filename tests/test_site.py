@@ -400,8 +400,6 @@ class Tab:
         """Load url in the 1280x900 window (and, unless settle=False, wait for
         its maths and fonts); return the page's (errors, outside) lists."""
         page = self.page
-        # The previous page's lists are its result: they take nothing more.
-        self.errors, self.outside = [], []
         if page.viewport_size != LOAD_VIEWPORT:
             # The previous page is done with: hidden, it is not laid out again
             # for the window the next page loads in.
@@ -409,6 +407,7 @@ class Tab:
                 "() => { document.documentElement.style.display = 'none'; }"
             )
             await page.set_viewport_size(LOAD_VIEWPORT)
+        # The previous page's lists are its result: they take nothing more.
         self.errors, self.outside = [], []
         errors, outside = self.errors, self.outside
         await page.goto(url, wait_until="load")

@@ -141,7 +141,7 @@ def serve(path, modules):
             [listener, stdin, *clients, *kernels], [], []
         )
         for item in ready:
-            if item == stdin:  # the test worker has gone: so do we
+            if item == stdin:  # the test session has ended: so do we
                 if not os.read(stdin, 4096):
                     for pid, _ in kernels.values():
                         _kill(pid)
@@ -174,7 +174,7 @@ def serve(path, modules):
                     _kill(kernels[pidfd][0])
                     kernels[pidfd] = (kernels[pidfd][0], None)
                     item.close()
-            else:  # a kernel has ended
+            elif item in kernels:  # a kernel has ended
                 pid, client = kernels.pop(item)
                 _, status = os.waitpid(pid, 0)
                 os.close(item)
