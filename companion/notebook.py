@@ -70,6 +70,8 @@ def setup_notebook(seed=0, frameworks=(), torch_threads=None):
     torch_threads: None to leave PyTorch's thread count alone, or a number,
     e.g. 1 for chapters with small matrices, so that results do not depend
     on the core count (needs "torch" in frameworks).
+    With TensorFlow, Grappler (its graph optimiser) is switched off: traced
+    functions run as traced, which is quicker for small models.
     Also fixes the terminal width the kernel reports (COLUMNS=80), NumPy's
     print precision (4 digits) and the book's matplotlib defaults.
     """
@@ -90,6 +92,14 @@ def setup_notebook(seed=0, frameworks=(), torch_threads=None):
         import tensorflow as tf
 
         tf.get_logger().setLevel("ERROR")
+        # Grappler, TensorFlow's graph optimiser, rewrites every traced
+        # function and every tf.data pipeline a `fit` starts (two per epoch).
+        # For the book's small models that costs more than it saves (a third
+        # of a 100-epoch `fit` here) and changes none of the chapters'
+        # printed numbers; the functions then run as traced.
+        tf.config.optimizer.set_experimental_options(
+            {"disable_meta_optimizer": True}
+        )
     if "torch" in frameworks:
         import torch
 

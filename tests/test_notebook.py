@@ -60,6 +60,20 @@ def test_setup_sets_torch_threads():
         setup_notebook(frameworks=("torch",), torch_threads=0)
 
 
+def test_setup_switches_grappler_off_for_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    before = tf.config.optimizer.get_experimental_options()
+    try:
+        setup_notebook(seed=0, frameworks=("tensorflow",))
+        options = tf.config.optimizer.get_experimental_options()
+        assert options.get("disable_meta_optimizer") is True
+    finally:
+        was_off = before.get("disable_meta_optimizer", False)
+        tf.config.optimizer.set_experimental_options(
+            {"disable_meta_optimizer": was_off}
+        )
+
+
 def test_seed_everything_seeds_python_and_numpy_legacy():
     seed_everything(7)
     first = (random.random(), np.random.rand())
