@@ -46,14 +46,17 @@ book: $(STAMP)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
+# -p tools.pytest_startup: a quicker start for every pytest process (see there)
+PYTEST_START := -p tools.pytest_startup
+
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval -n $(JOBS) --dist loadscope
+	$(BIN)/python -m pytest $(PYTEST_START) --nbval -n $(JOBS) --dist loadscope
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_START)
 
 site-test: $(STAMP)
-	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest tests/test_site.py
+	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest $(PYTEST_START) tests/test_site.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
@@ -88,7 +91,7 @@ test-latest:
 	_build/latest-venv/bin/python -m pip install --quiet --no-deps -e .
 	_build/latest-venv/bin/python -m pip freeze --exclude-editable > _build/latest-versions.txt
 	diff <(grep -v '^#' requirements.lock | sort -f) <(sed 's/+cpu$$//' _build/latest-versions.txt | sort -f) || true
-	_build/latest-venv/bin/python -m pytest --nbval -n $(JOBS) --dist loadscope
+	_build/latest-venv/bin/python -m pytest $(PYTEST_START) --nbval -n $(JOBS) --dist loadscope
 
 # The package as users get it: a wheel (not editable) in a fresh venv, every
 # module imported, and the unit tests that need nothing but NumPy.

@@ -53,7 +53,8 @@ def book(tmp_path_factory):
     root = tmp_path_factory.mktemp("shared")
     shutil.copy(ROOT / "conftest.py", root / "conftest.py")
     (root / "tools").mkdir()
-    shutil.copy(ROOT / "tools" / "forkkernel.py", root / "tools")
+    for tool in ("forkkernel.py", "pytest_startup.py"):
+        shutil.copy(ROOT / "tools" / tool, root / "tools")
     (root / "pytest.ini").write_text("[pytest]\n")
     same = [(count_runs("same"), "counted\n"), ("print(6 * 7)", "42\n")]
     chapters = {
@@ -89,6 +90,9 @@ def run_pytest(book, share, paths=("book",), fork="1", options=()):
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env"]
         + [
+            # as `make test` starts pytest
+            "-p",
+            "tools.pytest_startup",
             "-p",
             "no:cacheprovider",
             "-p",
