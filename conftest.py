@@ -183,15 +183,16 @@ def _start_zygotes(config):
     directory = tempfile.mkdtemp(prefix="forkkernel-")
     _DIRECTORY.append(directory)
     os.environ[_DIR_ENV] = directory  # inherited by xdist's workers
-    for modules in sorted(sets):
-        process = subprocess.Popen(
-            [sys.executable, str(FORKKERNEL), "serve"]
-            + [_socket(directory, modules), modules],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _ZYGOTES.append(process)
+    # one process: the zygotes with more libraries are forks of those with
+    # fewer (tensorflow and torch are each imported once, not per set)
+    targets = [(_socket(directory, m), m) for m in sorted(sets)]
+    process = subprocess.Popen(
+        [sys.executable, str(FORKKERNEL), "serve", *sum(targets, ())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _ZYGOTES.append(process)
 
 
 def _zygote(modules):

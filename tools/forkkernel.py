@@ -12,10 +12,14 @@ option; and nbval still compares every output with the stored one (written by
 
 Two commands:
 
-    forkkernel.py serve SOCKET MODULES   the zygote: import MODULES (comma-
+    forkkernel.py serve SOCKET MODULES [SOCKET MODULES ...]
+                                         the zygotes: import MODULES (comma-
                                          separated), then fork a kernel for
-                                         each request on the Unix SOCKET; it
-                                         exits when its stdin closes
+                                         each request on the Unix SOCKET; a
+                                         zygote whose MODULES extend
+                                         another's is a fork of it (each
+                                         library imported once); they exit
+                                         when their stdin closes
     forkkernel.py launch -f FILE         what the kernelspec runs: asks the
                                          zygote named by $FORKKERNEL_SOCKET
                                          for a kernel on connection FILE,
@@ -101,8 +105,15 @@ def _kernel(request, fds, close):
         os._exit(code)
 
 
-def serve(path, modules):
-    """The zygote: import `modules`, then fork a kernel per request."""
+def serve(targets):
+    """The zygotes: for each (socket path, modules), a process that has
+    imported those modules and forks a kernel per request on its socket.
+
+    A zygote whose modules extend another's is forked from it after the
+    shared ones are imported (numpy, ... then +tensorflow, then +torch), so
+    each library is imported once. The first process imports what all
+    targets share and serves the target that needs no more, if there is one.
+    """
     # as `python -m ipykernel_launcher` has it: no script folder on sys.path
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(
         os.path.abspath(__file__)
@@ -112,8 +123,10 @@ def serve(path, modules):
     os.environ.setdefault(
         "MPLBACKEND", "module://matplotlib_inline.backend_inline"
     )
-    import importlib
-
+    targets = [
+        (path, ["ipykernel.kernelapp", *mods]) for path, mods in targets
+    ]
+    common = os.path.commonprefix([mods for _, mods in targets])
     try:
         try:  # what every chapter's first cell does before importing TF
             from companion.notebook import quiet_tensorflow
@@ -121,14 +134,68 @@ def serve(path, modules):
             quiet_tensorflow()
         except ImportError:
             pass
-        for name in ["ipykernel.kernelapp", *filter(None, modules.split(","))]:
+        _import(common, [path for path, _ in targets])
+    except BaseException:
+        return 1
+    here = next((path for path, mods in targets if mods == common), None)
+    return _tree(here, common, targets)
+
+
+def _import(modules, paths):
+    """Import modules; on failure, say why next to each socket in paths."""
+    import importlib
+
+    try:
+        for name in modules:
             importlib.import_module(name)
     except BaseException:
         import traceback
 
-        with open(path + ".failed", "w") as failed:
-            failed.write(traceback.format_exc())
+        for path in paths:
+            with open(path + ".failed", "w") as failed:
+                failed.write(traceback.format_exc())
         raise
+
+
+def _tree(path, modules, targets):
+    """In a process that has imported `modules`: fork a zygote for each
+    target that needs more, serve on path (None: serve nothing)."""
+    below = [
+        t for t in targets if t[1][: len(modules)] == modules and t[0] != path
+    ]
+    # the next zygotes down: those that extend no other target below
+    nearest = [
+        t
+        for t in below
+        if not any(
+            o is not t
+            and t[1][: len(o[1])] == o[1]
+            and len(o[1]) > len(modules)
+            for o in below
+        )
+    ]
+    for child_path, child_modules in nearest:
+        if os.fork() == 0:
+            try:
+                under = [
+                    t
+                    for t in below
+                    if t[1][: len(child_modules)] == child_modules
+                ]
+                _import(child_modules[len(modules) :], [p for p, _ in under])
+                code = _tree(child_path, child_modules, under) or 0
+            except BaseException:
+                code = 1
+            os._exit(code)
+    if path is None:  # nothing to serve here: wait for the session's end
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+        return 0
+    return _serve(path)
+
+
+def _serve(path):
+    """Fork a kernel for each request on the Unix socket path."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
     listener.listen(16)
@@ -196,8 +263,9 @@ def _kill(pid):
 
 
 def main(argv):
-    if argv[:1] == ["serve"] and len(argv) == 3:
-        return serve(argv[1], argv[2])
+    if argv[:1] == ["serve"] and len(argv) >= 3 and len(argv) % 2 == 1:
+        pairs = zip(argv[1::2], argv[2::2])
+        return serve([(p, list(filter(None, m.split(",")))) for p, m in pairs])
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
     print(__doc__, file=sys.stderr)
