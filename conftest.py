@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import atexit
 import copy
+import functools
 import io
 import os
 import pathlib
@@ -343,25 +344,50 @@ if IPyNbCell is not None:
     IPyNbCell.runtest = _cell_runtest
 
 
+# A test module that imports TensorFlow, Keras or PyTorch (the test modules
+# import them lazily, in fixtures and tests): all such modules are one scope,
+# so only one worker pays for the imports (about 7 s of CPU).
+_FRAMEWORK_USE = re.compile(
+    r"""importorskip\(\s*["'](?:tensorflow|keras|torch)["']"""
+    r"""|^\s*(?:import|from)\s+(?:tensorflow|keras|torch)\b"""
+    r"""|\bdef\s+\w+\([^)]*\b(?:keras|tf|torch)\b"""
+    r"""|\bneeds\([^)]*["'](?:tensorflow|keras|torch)["']""",
+    re.MULTILINE,
+)
+FRAMEWORK_SCOPE = "tests: TensorFlow, Keras, PyTorch"
+
+
+@functools.cache
+def _uses_frameworks(path: str) -> bool:
+    try:
+        text = (pathlib.Path(__file__).parent / path).read_text("utf-8")
+    except OSError:
+        return False
+    return bool(_FRAMEWORK_USE.search(text))
+
+
 def chapter_scope(nodeid: str) -> str:
-    """xdist scope of a test: its chapter for a notebook cell, its module or
-    class otherwise (as `--dist loadscope` does)."""
+    """xdist scope of a test: its chapter for a notebook cell, one scope for
+    the test modules that use a framework, its module or class otherwise
+    (as `--dist loadscope` does)."""
     path = nodeid.split("::", 1)[0]
     if path.startswith("book/") and path.endswith(".ipynb"):
         return "chapter:" + pathlib.PurePosixPath(path).stem
+    if path.endswith(".py") and _uses_frameworks(path):
+        return FRAMEWORK_SCOPE
     return nodeid.rsplit("::", 1)[0]
 
 
 # Long scopes first, so that the run ends with short unit tests on both
 # workers rather than one worker finishing a long test alone: the browser
-# checks, then the tests that run Jupyter or pytest in subprocesses, then the
-# chapters, then the rest (xdist's own order, most items first, puts a
+# checks, the framework tests, the tests that run Jupyter or pytest in
+# subprocesses, then the chapters, then the rest (xdist's own order, most items first, puts a
 # long module of one or two tests last).
 _FIRST = (
     "tests/test_site.py",
+    FRAMEWORK_SCOPE,
     "tests/test_shared_execution.py",
     "tests/test_lab.py",
-    "tests/test_bench.py",
 )
 
 

@@ -106,12 +106,81 @@ def float32_inputs():
     return inputs
 
 
+# The frameworks, for the tests that use them: imported when such a test runs,
+# never when a test module is imported (every xdist worker imports every test
+# module; only the worker that runs these tests pays for TensorFlow and
+# PyTorch). A missing one fails the test, as an import at the top of the
+# module did; the NumPy-only run above skips it instead.
 @pytest.fixture(scope="session")
-def run_keras_cell():
+def keras():
+    """The keras module (with TensorFlow as its backend)."""
+    import keras
+
+    return keras
+
+
+@pytest.fixture(scope="session")
+def tf():
+    """The tensorflow module."""
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """The torch module."""
+    import torch
+
+    return torch
+
+
+_COLLECTION = {}
+
+
+def pytest_collection_finish(session):
+    """What collecting imported: test_imports checks that it was no
+    framework."""
+    _COLLECTION["modules"] = sorted(
+        {
+            item.module.__name__
+            for item in session.items
+            if hasattr(item, "module")
+        }
+    )
+    _COLLECTION["frameworks"] = sorted(
+        name
+        for name in ("tensorflow", "keras", "torch")
+        if name in sys.modules
+    )
+
+
+@pytest.fixture(scope="session")
+def collection():
+    """{"modules": the test modules collected, "frameworks": those of
+    TensorFlow, Keras and PyTorch imported by the end of the collection}."""
+    return _COLLECTION
+
+
+@pytest.fixture(scope="session")
+def nn(torch):
+    """torch.nn."""
+    return torch.nn
+
+
+@pytest.fixture(scope="session")
+def keras_cells(keras):
+    """companion.keras_cells (it imports Keras)."""
+    from companion import keras_cells
+
+    return keras_cells
+
+
+@pytest.fixture(scope="session")
+def run_keras_cell(keras):
     """run(cell, x, params=None, **load): a Keras cell's outputs over x
     (N, T, D) inside keras.layers.RNN(return_sequences=True), after
     ``cell.load_params(params, **load)`` when params are given."""
-    keras = pytest.importorskip("keras")
 
     def run(cell, x, params=None, **load):
         layer = keras.layers.RNN(cell, return_sequences=True)

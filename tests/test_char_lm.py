@@ -2,7 +2,6 @@ import pathlib
 
 import numpy as np
 import pytest
-import torch
 
 from companion.char_lm import (
     CharLM,
@@ -23,10 +22,17 @@ from companion.text import (
     sequential_batches,
     train_val_split,
 )
-from companion.torch_char_lm import TorchCharLM, detach
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "book/data"
 KINDS = ["rnn", "gru", "lstm"]
+
+
+@pytest.fixture(scope="module")
+def torch_char_lm(torch):
+    """companion.torch_char_lm (it imports PyTorch)."""
+    from companion import torch_char_lm
+
+    return torch_char_lm
 
 
 def _batch(rng, N=2, T=4, V=5):
@@ -57,11 +63,13 @@ def test_gradients_match_central_differences(kind, rng):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_numpy_and_torch_training_take_the_same_steps(kind, rng):
+def test_numpy_and_torch_training_take_the_same_steps(
+    torch, torch_char_lm, kind, rng
+):
     V, H, N, T = 7, 5, 3, 6
     ids = rng.integers(0, V, 400)
     model = CharLM.random(kind, V, H, rng)
-    module = TorchCharLM.from_numpy(model)
+    module = torch_char_lm.TorchCharLM.from_numpy(model)
     opt, topt = Adam(lr=0.02), torch.optim.Adam(module.parameters(), lr=0.02)
     state, tstate = initial_state(model, N), None
     for X, Y in sequential_batches(ids, N, T)[:6]:
@@ -69,7 +77,7 @@ def test_numpy_and_torch_training_take_the_same_steps(kind, rng):
         grads, _ = clip_by_norm(grads, 0.5)
         model = model.replace(opt.step(model.as_dict(), grads))
         logits, tstate = module(torch.from_numpy(X), tstate)
-        tstate = detach(tstate)
+        tstate = torch_char_lm.detach(tstate)
         tloss = torch.nn.functional.cross_entropy(
             logits.reshape(-1, V), torch.from_numpy(Y).reshape(-1)
         )

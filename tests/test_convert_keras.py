@@ -5,16 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-keras = pytest.importorskip("keras")
-
-from companion import (  # noqa: E402
+from companion import (
     LSTMParams,
     RNNParams,
     lstm_forward,
     rnn_forward,
     seed_everything,
 )
-from companion.convert import from_keras, to_keras  # noqa: E402
+from companion.convert import from_keras, to_keras
 
 SIZES = st.tuples(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**16))
 
@@ -27,7 +25,7 @@ def built(layer_cls, D, H):
 
 @settings(max_examples=10, deadline=None)
 @given(SIZES)
-def test_simple_rnn_round_trip_and_forward(sizes):
+def test_simple_rnn_round_trip_and_forward(keras, sizes):
     D, H, seed = sizes
     rng = np.random.default_rng(seed)
     params = RNNParams.random(D, H, rng, dtype=np.float32)
@@ -43,7 +41,7 @@ def test_simple_rnn_round_trip_and_forward(sizes):
 
 @settings(max_examples=10, deadline=None)
 @given(SIZES)
-def test_lstm_round_trip_and_forward(sizes):
+def test_lstm_round_trip_and_forward(keras, sizes):
     D, H, seed = sizes
     rng = np.random.default_rng(seed)
     params = LSTMParams.random(D, H, rng, dtype=np.float32)
@@ -58,7 +56,7 @@ def test_lstm_round_trip_and_forward(sizes):
     )
 
 
-def test_from_keras_refuses_other_layers_and_unbuilt_ones():
+def test_from_keras_refuses_other_layers_and_unbuilt_ones(keras):
     seed_everything(0)
     with pytest.raises(
         ValueError,
@@ -80,7 +78,7 @@ def test_from_keras_refuses_other_layers_and_unbuilt_ones():
         to_keras(LSTMParams.random(2, 3, np.random.default_rng(0)), gru)
 
 
-def test_to_keras_refuses_wrong_kind_and_size():
+def test_to_keras_refuses_wrong_kind_and_size(keras):
     rng = np.random.default_rng(0)
     lstm = built(keras.layers.LSTM, 3, 4)
     with pytest.raises(
@@ -103,7 +101,7 @@ def test_to_keras_refuses_wrong_kind_and_size():
         to_keras(LSTMParams.random(3, 4, rng), rnn)
 
 
-def test_layer_without_bias_is_refused():
+def test_layer_without_bias_is_refused(keras):
     layer = keras.layers.SimpleRNN(2, use_bias=False)
     layer.build((None, None, 3))
     with pytest.raises(ValueError, match="use_bias=False"):

@@ -13,26 +13,25 @@ from companion.convert import (
 )
 from companion.stacked import stacked_forward, stacked_param_count
 
-torch = pytest.importorskip("torch")
-nn = torch.nn
-
 sizes = st.tuples(
     st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**31 - 1)
 )
+#: the torch.nn module of each kind, by name, and its parameters
 MODULES = {
-    "rnn": (nn.RNN, RNNParams),
-    "rnn_cell": (nn.RNNCell, RNNParams),
-    "lstm": (nn.LSTM, LSTMParams),
-    "lstm_cell": (nn.LSTMCell, LSTMParams),
+    "rnn": ("RNN", RNNParams),
+    "rnn_cell": ("RNNCell", RNNParams),
+    "lstm": ("LSTM", LSTMParams),
+    "lstm_cell": ("LSTMCell", LSTMParams),
 }
 
 
 @pytest.mark.parametrize("kind", MODULES)
 @settings(max_examples=10, deadline=None)
 @given(sizes)
-def test_params_to_module_to_params_is_exact(kind, size):
+def test_params_to_module_to_params_is_exact(nn, kind, size):
     D, H, seed = size
-    module_cls, params_cls = MODULES[kind]
+    module_name, params_cls = MODULES[kind]
+    module_cls = getattr(nn, module_name)
     params = params_cls.random(
         D, H, np.random.default_rng(seed), dtype=np.float32
     )
@@ -45,9 +44,10 @@ def test_params_to_module_to_params_is_exact(kind, size):
 @pytest.mark.parametrize("kind", MODULES)
 @settings(max_examples=10, deadline=None)
 @given(sizes)
-def test_module_to_params_to_module_keeps_the_function(kind, size):
+def test_module_to_params_to_module_keeps_the_function(torch, nn, kind, size):
     D, H, seed = size
-    module_cls, _ = MODULES[kind]
+    module_name, _ = MODULES[kind]
+    module_cls = getattr(nn, module_name)
     torch.manual_seed(seed)
     module = module_cls(D, H)
     copy = to_torch(from_torch(module), module_cls(D, H))
@@ -72,10 +72,12 @@ def test_module_to_params_to_module_keeps_the_function(kind, size):
 
 
 def _name(module, stem):
+    from torch import nn
+
     return stem + ("_l0" if isinstance(module, (nn.RNN, nn.LSTM)) else "")
 
 
-def test_modules_match_the_numpy_reference():
+def test_modules_match_the_numpy_reference(torch, nn):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4, 6, 3)).astype(np.float32)  # (N, T, D)
     torch.manual_seed(0)
@@ -95,7 +97,7 @@ def test_modules_match_the_numpy_reference():
     )
 
 
-def test_module_without_bias():
+def test_module_without_bias(nn):
     rnn = nn.RNN(2, 3, bias=False)
     params = from_torch(rnn)
     assert not params.b_h.any()
@@ -108,28 +110,28 @@ def test_module_without_bias():
     "module, message",
     [
         (
-            lambda: nn.LSTM(2, 3, num_layers=2),
+            lambda nn: nn.LSTM(2, 3, num_layers=2),
             "single-layer, one-directional nn.LSTM.*stacked_from_torch",
         ),
         (
-            lambda: nn.RNN(2, 3, bidirectional=True),
+            lambda nn: nn.RNN(2, 3, bidirectional=True),
             "one-directional nn.RNN; got num_layers=1, bidirectional=True",
         ),
-        (lambda: nn.RNN(2, 3, nonlinearity="relu"), "nonlinearity='tanh'"),
-        (lambda: nn.LSTM(2, 3, proj_size=2), "proj_size=0"),
+        (lambda nn: nn.RNN(2, 3, nonlinearity="relu"), "nonlinearity='tanh'"),
+        (lambda nn: nn.LSTM(2, 3, proj_size=2), "proj_size=0"),
         (
-            lambda: nn.Conv1d(2, 3, 1),
+            lambda nn: nn.Conv1d(2, 3, 1),
             "must be one of nn.RNN, nn.RNNCell, nn.LSTM, nn.LSTMCell, nn.GRU, nn.GRUCell; got Conv1d",
         ),
-        (lambda: nn.Linear(2, 3), "got Linear"),
+        (lambda nn: nn.Linear(2, 3), "got Linear"),
     ],
 )
-def test_unsupported_modules_are_refused(module, message):
+def test_unsupported_modules_are_refused(nn, module, message):
     with pytest.raises(ValueError, match=message):
-        from_torch(module())
+        from_torch(module(nn))
 
 
-def test_to_torch_checks_kind_and_shape():
+def test_to_torch_checks_kind_and_shape(nn):
     rng = np.random.default_rng(0)
     with pytest.raises(
         ValueError,
@@ -147,6 +149,8 @@ def test_to_torch_checks_kind_and_shape():
 
 
 def _torch_module(cell, D, H, L, bidirectional):
+    import torch
+
     torch.manual_seed(0)
     cls = torch.nn.RNN if cell == "rnn" else torch.nn.LSTM
     return cls(
@@ -162,7 +166,7 @@ def _torch_module(cell, D, H, L, bidirectional):
     L=st.integers(1, 3),
     bidirectional=st.booleans(),
 )
-def test_matches_torch_module(cell, D, H, L, bidirectional):
+def test_matches_torch_module(torch, cell, D, H, L, bidirectional):
     module = _torch_module(cell, D, H, L, bidirectional)
     x = np.random.default_rng(5).standard_normal((2, 4, D))
     with torch.no_grad():
@@ -181,7 +185,7 @@ def test_matches_torch_module(cell, D, H, L, bidirectional):
 
 
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_to_torch_round_trip_is_exact(random_layers, bidirectional):
+def test_to_torch_round_trip_is_exact(torch, random_layers, bidirectional):
     rng = np.random.default_rng(6)
     layers = random_layers("lstm", 3, 2, 2, rng, bidirectional)
     module = stacked_to_torch(
@@ -205,7 +209,7 @@ def test_to_torch_round_trip_is_exact(random_layers, bidirectional):
     )
 
 
-def test_torch_helpers_refuse_wrong_inputs(random_layers):
+def test_torch_helpers_refuse_wrong_inputs(torch, random_layers):
     rng = np.random.default_rng(7)
     module = _torch_module("rnn", 3, 4, 2, False)
     with pytest.raises(ValueError, match="layers must be a list of 2 layers"):

@@ -11,9 +11,6 @@ from companion.convert import to_keras as gru_to_keras
 from companion.convert import to_torch as gru_to_torch
 from companion.gru import GRUParams, gru_backward, gru_forward
 
-torch = pytest.importorskip("torch")
-nn = torch.nn
-
 
 def _problem(N=3, T=6, D=4, H=5, seed=0, reset_after=True):
     rng = np.random.default_rng(seed)
@@ -30,7 +27,7 @@ def _problem(N=3, T=6, D=4, H=5, seed=0, reset_after=True):
 @pytest.mark.parametrize(
     "dtype, tol", [(np.float64, 1e-12), (np.float32, 1e-5)]
 )
-def test_nn_gru_agrees_with_numpy(dtype, tol):
+def test_nn_gru_agrees_with_numpy(torch, nn, dtype, tol):
     params, x, h0 = _problem()
     gru = nn.GRU(4, 5, batch_first=True).to(
         torch.float64 if dtype == np.float64 else torch.float32
@@ -49,7 +46,7 @@ def test_nn_gru_agrees_with_numpy(dtype, tol):
     np.testing.assert_allclose(out.detach().numpy(), ref, rtol=0, atol=tol)
 
 
-def test_nn_grucell_agrees_with_numpy():
+def test_nn_grucell_agrees_with_numpy(torch, nn):
     params, x, h0 = _problem(seed=1)
     cell = nn.GRUCell(4, 5).double()
     gru_to_torch(params, cell)
@@ -62,7 +59,7 @@ def test_nn_grucell_agrees_with_numpy():
         )
 
 
-def test_torch_round_trip_and_default_weights():
+def test_torch_round_trip_and_default_weights(torch, nn):
     torch.manual_seed(0)
     for module in (
         nn.GRU(3, 4, batch_first=True).double(),
@@ -92,7 +89,7 @@ def test_torch_round_trip_and_default_weights():
             )
 
 
-def test_torch_converters_refuse_wrong_modules_and_params():
+def test_torch_converters_refuse_wrong_modules_and_params(nn):
     params, _, _ = _problem()
     with pytest.raises(
         ValueError,
@@ -130,6 +127,8 @@ def test_torch_converters_refuse_wrong_modules_and_params():
 
 def _torch_gru_loss(x, h0, W_x, W_h, b, b_hg, G, g_h):
     """The book's equations written in torch ops (either variant), for autograd."""
+    import torch
+
     H = W_h.shape[0]
     h, hs = h0, []
     for t in range(x.shape[1]):
@@ -146,7 +145,7 @@ def _torch_gru_loss(x, h0, W_x, W_h, b, b_hg, G, g_h):
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
-def test_backward_matches_torch_autograd(reset_after):
+def test_backward_matches_torch_autograd(torch, reset_after):
     params, x, h0 = _problem(seed=4, reset_after=reset_after)
     rng = np.random.default_rng(5)
     G, g_h = rng.standard_normal((3, 6, 5)), rng.standard_normal((3, 5))
@@ -176,7 +175,7 @@ def test_backward_matches_torch_autograd(reset_after):
     np.testing.assert_allclose(dh0, th0.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
-def test_backward_matches_nn_gru_autograd():
+def test_backward_matches_nn_gru_autograd(torch, nn):
     params, x, h0 = _problem(seed=6)
     rng = np.random.default_rng(7)
     G = rng.standard_normal((3, 6, 5))
@@ -199,7 +198,7 @@ def test_backward_matches_nn_gru_autograd():
     )
 
 
-def test_torch_counts_agree_with_the_formula():
+def test_torch_counts_agree_with_the_formula(nn):
     for D, H in [(1, 1), (3, 4), (8, 16), (10, 7)]:
         n = sum(p.numel() for p in nn.GRU(D, H).parameters())
         assert n == count_params("gru", D, H, framework="torch")
@@ -207,11 +206,6 @@ def test_torch_counts_agree_with_the_formula():
 
 
 # --- Keras --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return pytest.importorskip("keras")
 
 
 def _keras_gru(keras, D, H, reset_after, dtype="float32"):
@@ -354,7 +348,7 @@ def test_keras_gru_cell_agrees_with_numpy(keras, reset_after):
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
-def test_torch_gru_cell_agrees_with_numpy(reset_after):
+def test_torch_gru_cell_agrees_with_numpy(torch, reset_after):
     from companion.torch_cells import RowVectorGRUCell, run_cell_over_time
 
     params, x, h0 = _problem(seed=11, reset_after=reset_after)
@@ -388,7 +382,7 @@ def test_torch_gru_cell_agrees_with_numpy(reset_after):
         cell(torch.zeros(3, 5, dtype=torch.float64))
 
 
-def test_stacked_and_bidirectional_gru_match_torch():
+def test_stacked_and_bidirectional_gru_match_torch(torch, nn):
     from companion.convert import stacked_from_torch, stacked_to_torch
     from companion.stacked import (
         bidirectional_forward,

@@ -40,3 +40,14 @@ def test_module_imports_no_framework(module):
         check=True,
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_collecting_the_tests_imports_no_framework(collection):
+    """Every xdist worker imports every test module when it collects; none of
+    them imports TensorFlow, Keras or PyTorch (the tests that need one ask for
+    it), so a worker that runs no such test never pays for the import."""
+    assert collection["modules"], "no test module was collected"
+    assert collection["frameworks"] == [], (
+        f"imported while collecting {len(collection['modules'])} test"
+        f" modules: {collection['frameworks']}"
+    )

@@ -3,13 +3,18 @@
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
-
-from companion import seed_everything, zeroed_sequences  # noqa: E402
-from companion.keras_callbacks import WeightHistory  # noqa: E402
+from companion import seed_everything, zeroed_sequences
 
 
-def small_model():
+@pytest.fixture(scope="module")
+def keras_callbacks(keras):
+    """companion.keras_callbacks (it imports Keras)."""
+    from companion import keras_callbacks
+
+    return keras_callbacks
+
+
+def small_model(keras):
     seed_everything(0)
     model = keras.Sequential(
         [
@@ -24,10 +29,14 @@ def small_model():
 
 
 @pytest.mark.parametrize("by_name", [True, False])
-def test_records_before_training_and_after_each_epoch(by_name):
-    model = small_model()
+def test_records_before_training_and_after_each_epoch(
+    keras, keras_callbacks, by_name
+):
+    model = small_model(keras)
     X, y = zeroed_sequences()
-    wh = WeightHistory("lstm" if by_name else model.get_layer("lstm"))
+    wh = keras_callbacks.WeightHistory(
+        "lstm" if by_name else model.get_layer("lstm")
+    )
     model.fit(X, y, epochs=3, batch_size=5, verbose=0, callbacks=[wh])
     assert wh.names == ["kernel", "recurrent_kernel", "bias"]
     assert len(wh.snapshots) == 4
@@ -41,19 +50,19 @@ def test_records_before_training_and_after_each_epoch(by_name):
     )  # changes every epoch
 
 
-def test_errors():
+def test_errors(keras, keras_callbacks):
     with pytest.raises(
         ValueError, match="layer must be a Keras layer or a layer name"
     ):
-        WeightHistory(3)
-    wh = WeightHistory("nope")
+        keras_callbacks.WeightHistory(3)
+    wh = keras_callbacks.WeightHistory("nope")
     with pytest.raises(ValueError, match="no weights recorded yet"):
         wh.stack("kernel")
-    model = small_model()
+    model = small_model(keras)
     X, y = zeroed_sequences()
     with pytest.raises(ValueError, match="layer 'nope' is not in the model"):
         model.fit(X, y, epochs=1, verbose=0, callbacks=[wh])
-    wh = WeightHistory("lstm")
+    wh = keras_callbacks.WeightHistory("lstm")
     model.fit(X, y, epochs=1, verbose=0, callbacks=[wh])
     with pytest.raises(ValueError, match="name must be one of"):
         wh.stack("W_x")

@@ -5,27 +5,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-keras = pytest.importorskip("keras")
-
-from companion import (  # noqa: E402
+from companion import (
     LSTMParams,
     RNNParams,
     lstm_forward,
     rnn_forward,
 )
-from companion.convert import to_keras  # noqa: E402
-from companion.keras_cells import LSTMCell, RNNCell  # noqa: E402
+from companion.convert import to_keras
 
 
 @settings(max_examples=8, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**16))
 def test_rnn_cell_matches_numpy_and_simple_rnn(
-    run_keras_cell, float32_inputs, D, H, seed
+    keras, keras_cells, run_keras_cell, float32_inputs, D, H, seed
 ):
     rng = np.random.default_rng(seed)
     params = RNNParams.random(D, H, rng, dtype=np.float32)
     x = float32_inputs(3, 4, D, seed)
-    ours = run_keras_cell(RNNCell(H), x, params)
+    ours = run_keras_cell(keras_cells.RNNCell(H), x, params)
     ref = rnn_forward(x, params)[0]
     simple = keras.layers.SimpleRNN(H, return_sequences=True)
     simple.build((None, 4, D))
@@ -38,12 +35,12 @@ def test_rnn_cell_matches_numpy_and_simple_rnn(
 @settings(max_examples=8, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**16))
 def test_lstm_cell_matches_numpy_and_keras_lstm(
-    run_keras_cell, float32_inputs, D, H, seed
+    keras, keras_cells, run_keras_cell, float32_inputs, D, H, seed
 ):
     rng = np.random.default_rng(seed)
     params = LSTMParams.random(D, H, rng, dtype=np.float32)
     x = float32_inputs(3, 4, D, seed)
-    cell = LSTMCell(H)
+    cell = keras_cells.LSTMCell(H)
     ours = run_keras_cell(cell, x, params)
     assert tuple(cell.w_f.shape) == (H + D, H)
     lstm = keras.layers.LSTM(H, return_sequences=True)
@@ -56,10 +53,10 @@ def test_lstm_cell_matches_numpy_and_keras_lstm(
         np.testing.assert_array_equal(value, params.as_dict()[name])
 
 
-def test_arguments_are_checked(run_keras_cell, float32_inputs):
+def test_arguments_are_checked(keras_cells, run_keras_cell, float32_inputs):
     with pytest.raises(ValueError, match="units must be a positive integer"):
-        LSTMCell(0)
-    cell = LSTMCell(3)
+        keras_cells.LSTMCell(0)
+    cell = keras_cells.LSTMCell(3)
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="an unbuilt cell"):
         cell.load_params(LSTMParams.random(2, 3, rng))
@@ -68,7 +65,7 @@ def test_arguments_are_checked(run_keras_cell, float32_inputs):
         cell.load_params(LSTMParams.random(4, 3, rng))
     with pytest.raises(ValueError, match="params must be an LSTMParams"):
         cell.load_params(RNNParams.random(2, 3, rng))
-    rnn = RNNCell(3, readout=True)
+    rnn = keras_cells.RNNCell(3, readout=True)
     run_keras_cell(rnn, float32_inputs(1, 2, 2))
     with pytest.raises(ValueError, match="readout=True also needs W_hy"):
         rnn.load_params(RNNParams.random(2, 3, rng))

@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
-import torch
 
 from companion.optim import Adam, clip_by_norm, clip_by_value, global_norm
 
 
-def test_adam_takes_the_steps_of_torch_adam(rng):
+def test_adam_takes_the_steps_of_torch_adam(torch, rng):
     params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
     tensors = {
         k: torch.tensor(v, requires_grad=True) for k, v in params.items()
@@ -55,7 +54,7 @@ def test_adam_refuses_bad_hyper_parameters():
         Adam(betas=(0.9, 1.0))
 
 
-def test_clipping_by_norm_keeps_the_direction_and_matches_torch():
+def test_clipping_by_norm_keeps_the_direction_and_matches_torch(torch):
     grads = {"da": np.array([3.0, 0.0]), "db": np.array([0.0, 4.0])}
     clipped, norm = clip_by_norm(grads, 1.0)
     assert norm == 5.0 and global_norm(clipped) == pytest.approx(1.0, abs=1e-6)

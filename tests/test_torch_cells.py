@@ -6,20 +6,18 @@ import pytest
 import companion
 from companion.convert import from_torch, to_torch
 
-torch = pytest.importorskip("torch")  # every test here runs PyTorch
-from companion.torch_cells import (  # noqa: E402
-    LinearRNNCell,
-    RowVectorLSTMCell,
-    StackedRNNRegressor,
-    predict,
-    run_cell_over_time,
-    train_regressor,
-)
+
+@pytest.fixture(scope="module")
+def torch_cells(torch):
+    """companion.torch_cells (it imports PyTorch; every test here runs it)."""
+    from companion import torch_cells
+
+    return torch_cells
 
 
-def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
+def test_linear_rnn_cell_is_nn_rnncell_with_two_biases(torch, torch_cells):
     torch.manual_seed(0)
-    cell = LinearRNNCell(3, 4)
+    cell = torch_cells.LinearRNNCell(3, 4)
     assert (
         sum(p.numel() for p in cell.parameters())
         == companion.count_params("rnn", 3, 4, "torch")
@@ -43,18 +41,18 @@ def test_linear_rnn_cell_is_nn_rnncell_with_two_biases():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_linear_rnn_cell_from_and_to_params(dtype):
+def test_linear_rnn_cell_from_and_to_params(torch, torch_cells, dtype):
     params = companion.RNNParams.random(
         3, 4, np.random.default_rng(0), dtype=dtype
     )
-    cell = LinearRNNCell.from_params(params)
+    cell = torch_cells.LinearRNNCell.from_params(params)
     assert cell.U.weight.dtype == torch.from_numpy(params.W_xh).dtype
     assert not cell.W.bias.detach().numpy().any()  # the whole bias sits in U
     back = cell.to_params()
     for name, value in params.as_dict().items():
         np.testing.assert_array_equal(back.as_dict()[name], value)
     torch.manual_seed(0)
-    two_biases = LinearRNNCell(
+    two_biases = torch_cells.LinearRNNCell(
         3, 4
     )  # both biases non-zero: to_params sums them
     np.testing.assert_allclose(
@@ -63,7 +61,7 @@ def test_linear_rnn_cell_from_and_to_params(dtype):
         rtol=1e-6,
     )
     with pytest.raises(ValueError, match="params must be an RNNParams"):
-        LinearRNNCell.from_params(
+        torch_cells.LinearRNNCell.from_params(
             companion.LSTMParams.random(3, 4, np.random.default_rng(0))
         )
 
@@ -71,13 +69,13 @@ def test_linear_rnn_cell_from_and_to_params(dtype):
 @pytest.mark.parametrize(
     "kind", ["nn.RNNCell", "LinearRNNCell", "nn.LSTMCell", "RowVectorLSTMCell"]
 )
-def test_run_cell_over_time_is_the_numpy_forward(kind):
+def test_run_cell_over_time_is_the_numpy_forward(torch, torch_cells, kind):
     rng = np.random.default_rng(1)
     x = rng.standard_normal((2, 5, 3))  # float64: the cells follow
     if "LSTM" in kind:
         params = companion.LSTMParams.random(3, 4, rng)
         cell = (
-            RowVectorLSTMCell.from_params(params)
+            torch_cells.RowVectorLSTMCell.from_params(params)
             if kind == "RowVectorLSTMCell"
             else to_torch(params, torch.nn.LSTMCell(3, 4).double())
         )
@@ -86,13 +84,13 @@ def test_run_cell_over_time_is_the_numpy_forward(kind):
     else:
         params = companion.RNNParams.random(3, 4, rng)
         cell = (
-            LinearRNNCell.from_params(params)
+            torch_cells.LinearRNNCell.from_params(params)
             if kind == "LinearRNNCell"
             else to_torch(params, torch.nn.RNNCell(3, 4).double())
         )
         hs_np, h_T, _ = companion.rnn_forward(x, params)
         final = (h_T,)
-    hs, state = run_cell_over_time(cell, x)
+    hs, state = torch_cells.run_cell_over_time(cell, x)
     assert (
         isinstance(hs, torch.Tensor)
         and hs.shape == (2, 5, 4)
@@ -104,25 +102,29 @@ def test_run_cell_over_time_is_the_numpy_forward(kind):
         np.testing.assert_allclose(s.numpy(), f, rtol=1e-12, atol=1e-14)
 
 
-def test_run_cell_over_time_takes_an_initial_state_and_checks_x():
+def test_run_cell_over_time_takes_an_initial_state_and_checks_x(
+    torch, torch_cells
+):
     params = companion.RNNParams.random(3, 4, np.random.default_rng(2))
-    cell = LinearRNNCell.from_params(params)
+    cell = torch_cells.LinearRNNCell.from_params(params)
     x, h0 = (
         np.random.default_rng(3).standard_normal((2, 3, 3)),
         np.random.default_rng(4).standard_normal((2, 4)),
     )
-    hs, _ = run_cell_over_time(cell, torch.from_numpy(x), torch.from_numpy(h0))
+    hs, _ = torch_cells.run_cell_over_time(
+        cell, torch.from_numpy(x), torch.from_numpy(h0)
+    )
     np.testing.assert_allclose(
         hs.numpy(), companion.rnn_forward(x, params, h0)[0], rtol=1e-12
     )
     with pytest.raises(ValueError, match=r"x must have shape \(N, T, D\)"):
-        run_cell_over_time(cell, x[0])
+        torch_cells.run_cell_over_time(cell, x[0])
     with pytest.raises(ValueError, match="cell must be a torch cell module"):
-        run_cell_over_time("cell", x)
+        torch_cells.run_cell_over_time("cell", x)
 
 
-def test_linear_rnn_cell_checks_shapes():
-    cell = LinearRNNCell(3, 4)
+def test_linear_rnn_cell_checks_shapes(torch, torch_cells):
+    cell = torch_cells.LinearRNNCell(3, 4)
     with pytest.raises(
         ValueError, match=r"x_t must have shape \(N, D=3\); got \(2, 5\)"
     ):
@@ -134,12 +136,12 @@ def test_linear_rnn_cell_checks_shapes():
     with pytest.raises(
         ValueError, match="hidden_size must be a positive integer"
     ):
-        LinearRNNCell(3, 0)
+        torch_cells.LinearRNNCell(3, 0)
 
 
-def test_stacked_regressor_shapes_and_count():
+def test_stacked_regressor_shapes_and_count(torch, torch_cells):
     torch.manual_seed(0)
-    model = StackedRNNRegressor()
+    model = torch_cells.StackedRNNRegressor()
     cell_counts = companion.count_params(
         "rnn", 1, 128, "torch"
     ) + 3 * companion.count_params("rnn", 128, 128, "torch")
@@ -151,18 +153,19 @@ def test_stacked_regressor_shapes_and_count():
         == cell_counts + head
         == 148993
     )
-    leftover = StackedRNNRegressor(leftover_cell=True)
+    leftover = torch_cells.StackedRNNRegressor(leftover_cell=True)
     extra = sum(p.numel() for p in leftover.parameters()) - 148993
     assert extra == companion.count_params("rnn", 1, 128, "torch") == 16768
     assert "(rnn): LinearRNNCell" in str(leftover) and "(rnn)" not in str(
         model
     )
-    assert predict(model, np.zeros((5, 7, 1), np.float32)).shape == (5, 1)
+    x = np.zeros((5, 7, 1), np.float32)
+    assert torch_cells.predict(model, x).shape == (5, 1)
 
 
-def test_stacked_regressor_is_the_cells_in_a_loop():
+def test_stacked_regressor_is_the_cells_in_a_loop(torch, torch_cells):
     torch.manual_seed(0)
-    model = StackedRNNRegressor(
+    model = torch_cells.StackedRNNRegressor(
         input_size=2, hidden_size=3, num_layers=2, dropout=0.0
     ).eval()
     x = torch.randn(4, 5, 2)
@@ -175,14 +178,16 @@ def test_stacked_regressor_is_the_cells_in_a_loop():
     with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=2\)"):
         model(torch.zeros(4, 5))
     with pytest.raises(ValueError, match="dropout must be a probability"):
-        StackedRNNRegressor(dropout=1.0)
+        torch_cells.StackedRNNRegressor(dropout=1.0)
 
 
-def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy():
+def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy(
+    torch, torch_cells
+):
     params = companion.LSTMParams.random(
         3, 4, np.random.default_rng(0), dtype=np.float32
     )
-    cell = RowVectorLSTMCell.from_params(params)
+    cell = torch_cells.RowVectorLSTMCell.from_params(params)
     builtin = to_torch(params, torch.nn.LSTMCell(3, 4))
     x, h, c = (torch.randn(2, n) for n in (3, 4, 4))
     with torch.no_grad():
@@ -202,8 +207,8 @@ def test_row_vector_lstm_cell_matches_nn_lstmcell_and_numpy():
     )
 
 
-def test_row_vector_lstm_cell_checks_inputs():
-    cell = RowVectorLSTMCell(3, 4)
+def test_row_vector_lstm_cell_checks_inputs(torch, torch_cells):
+    cell = torch_cells.RowVectorLSTMCell(3, 4)
     with pytest.raises(ValueError, match="state must be None or a pair"):
         cell(torch.zeros(2, 3), torch.zeros(2, 4))
     with pytest.raises(
@@ -211,31 +216,33 @@ def test_row_vector_lstm_cell_checks_inputs():
     ):
         cell(torch.zeros(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5)))
     with pytest.raises(ValueError, match="params must be an LSTMParams"):
-        RowVectorLSTMCell.from_params(
+        torch_cells.RowVectorLSTMCell.from_params(
             companion.RNNParams.random(3, 4, np.random.default_rng(0))
         )
     with pytest.raises(ValueError, match="x_t must be a torch.Tensor"):
         cell(np.zeros((2, 3)))
 
 
-def _tiny_run(seed):
+def _tiny_run(torch, torch_cells, seed):
     torch.manual_seed(0)
-    model = StackedRNNRegressor(hidden_size=8, num_layers=2)
+    model = torch_cells.StackedRNNRegressor(hidden_size=8, num_layers=2)
     X = np.random.default_rng(0).standard_normal((20, 6, 1)).astype(np.float32)
     y = X[:, -1] * 0.5
-    return train_regressor(model, X, y, epochs=3, batch_size=8, seed=seed)
+    return torch_cells.train_regressor(
+        model, X, y, epochs=3, batch_size=8, seed=seed
+    )
 
 
-def test_training_is_seeded_and_lowers_the_loss():
-    a, b = _tiny_run(0), _tiny_run(0)
+def test_training_is_seeded_and_lowers_the_loss(torch, torch_cells):
+    a, b = _tiny_run(torch, torch_cells, 0), _tiny_run(torch, torch_cells, 0)
     assert a == b and len(a) == 3 and a[-1] < a[0]
 
 
-def test_training_progress_bar_has_no_timings(capsys):
+def test_training_progress_bar_has_no_timings(torch, torch_cells, capsys):
     torch.manual_seed(0)
-    model = StackedRNNRegressor(hidden_size=4, num_layers=1)
+    model = torch_cells.StackedRNNRegressor(hidden_size=4, num_layers=1)
     X, y = np.zeros((4, 3, 1), np.float32), np.zeros((4, 1), np.float32)
-    train_regressor(model, X, y, epochs=2, progress=True)
+    torch_cells.train_regressor(model, X, y, epochs=2, progress=True)
     out = capsys.readouterr()
     assert out.err == ""
     final = out.out.split("\r")[-1]
@@ -247,16 +254,20 @@ def test_training_progress_bar_has_no_timings(capsys):
     )
 
 
-def test_training_checks_inputs():
-    model = StackedRNNRegressor(hidden_size=4, num_layers=1)
+def test_training_checks_inputs(torch_cells):
+    model = torch_cells.StackedRNNRegressor(hidden_size=4, num_layers=1)
     X = np.zeros((4, 3, 1), np.float32)
     with pytest.raises(ValueError, match=r"y must have shape \(N=4, 1\)"):
-        train_regressor(model, X, np.zeros((3, 1), np.float32))
+        torch_cells.train_regressor(model, X, np.zeros((3, 1), np.float32))
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
-        train_regressor(model, X, np.zeros((4, 1), np.float32), epochs=0)
+        torch_cells.train_regressor(
+            model, X, np.zeros((4, 1), np.float32), epochs=0
+        )
     with pytest.raises(ValueError, match="lr must be a positive number"):
-        train_regressor(model, X, np.zeros((4, 1), np.float32), lr=-1)
+        torch_cells.train_regressor(
+            model, X, np.zeros((4, 1), np.float32), lr=-1
+        )
     with pytest.raises(ValueError, match="X must hold floating-point numbers"):
-        train_regressor(
+        torch_cells.train_regressor(
             model, np.zeros((4, 3, 1), int), np.zeros((4, 1), np.float32)
         )
