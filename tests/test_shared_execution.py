@@ -10,6 +10,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -144,3 +145,48 @@ def test_sharing_and_forking_can_be_switched_off(book):
     result, runs = run_pytest(book, "0", paths, fork="0")
     assert runs == {"same": 2}, result.stdout
     assert "4 passed" in result.stdout, result.stdout
+
+
+def test_zygotes_fork_from_the_one_with_fewer_libraries(tmp_path):
+    """`forkkernel.py serve` makes each zygote whose libraries extend
+    another's a fork of it; one whose import fails says why, and the others
+    still serve."""
+    sock = {name: str(tmp_path / f"{name}.sock") for name in "abc"}
+    targets = {
+        "a": "json",
+        "b": "json,colorsys",  # a fork of a
+        "c": "json,no_such_module_here",  # fails; a and b do not
+    }
+    serve = subprocess.Popen(
+        [sys.executable, str(ROOT / "tools" / "forkkernel.py"), "serve"]
+        + [arg for name in "abc" for arg in (sock[name], targets[name])],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        for _ in range(600):
+            ready = [os.path.exists(sock[n]) for n in "ab"]
+            if all(ready) and os.path.exists(sock["c"] + ".failed"):
+                break
+            time.sleep(0.05)
+        assert os.path.exists(sock["a"]) and os.path.exists(sock["b"])
+        failed = pathlib.Path(sock["c"] + ".failed").read_text()
+        assert "No module named 'no_such_module_here'" in failed
+        assert not os.path.exists(sock["c"])
+
+        # a is the first process; b's zygote is its one live child (c's
+        # ended when its import failed)
+        def alive_children():
+            children = pathlib.Path(
+                f"/proc/{serve.pid}/task/{serve.pid}/children"
+            ).read_text()
+            stats = [pathlib.Path(f"/proc/{p}/stat") for p in children.split()]
+            return [s for s in stats if s.read_text().split()[2] != "Z"]
+
+        for _ in range(100):  # c's process may still be on its way out
+            if len(alive_children()) == 1:
+                break
+            time.sleep(0.05)
+        assert len(alive_children()) == 1
+    finally:
+        serve.stdin.close()  # the session's end: every zygote exits
+        assert serve.wait(timeout=30) == 0

@@ -151,9 +151,10 @@ def _import(modules, paths):
     except BaseException:
         import traceback
 
-        for path in paths:
-            with open(path + ".failed", "w") as failed:
+        for path in paths:  # whole or not at all: the client reads it
+            with open(path + ".failed.tmp", "w") as failed:
                 failed.write(traceback.format_exc())
+            os.replace(path + ".failed.tmp", path + ".failed")
         raise
 
 
