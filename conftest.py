@@ -22,13 +22,14 @@ stored outputs, cell by cell, with that fresh run:
 Set NBVAL_SHARE_EDITIONS=0 to execute every notebook in its own kernel.
 
 With xdist's `--dist loadscope` (`make test`), a chapter's editions are one
-scope, so they run one after the other on the same worker, English first.
+scope, so they run one after the other on the same worker, English first;
+the unit tests that use TensorFlow, Keras or PyTorch are one scope too.
 (xdist's `--dist loadgroup` cannot group them under pytest 9: it renames the
 items through an attribute pytest no longer reads.)
 
 Kernels start by forking a process that has already imported the chapter's
 libraries (tools/forkkernel.py): TensorFlow and PyTorch are imported once
-per test worker instead of once per notebook. Nothing else is shared: each
+per test session instead of once per notebook. Nothing else is shared: each
 notebook still gets a new process whose first cell seeds and sets up
 everything. NBVAL_FORK_KERNELS=0 starts every kernel as a fresh process.
 """
@@ -123,9 +124,11 @@ def _shared_run(notebook):
 
 # --- kernels forked from a process that has imported the libraries --------
 # (tools/forkkernel.py). One zygote per set of libraries the chapters use,
-# started once per test session by the main process (xdist's controller),
-# while the workers collect and run the unit tests; every worker forks its
-# kernels from them. The kernelspec nbval uses launches through them.
+# all started by one process (those with more libraries are forks of those
+# with fewer), once per test session by the main process (xdist's
+# controller), while the workers collect and run the unit tests; every worker
+# forks its kernels from them. The kernelspec nbval uses launches through
+# them.
 _ZYGOTES: list = []  # the zygote processes this process started
 _ZYGOTE_SOCKET = None  # the socket of the notebook being set up
 _BASE_MODULES = ("numpy", "companion", "matplotlib.pyplot")
