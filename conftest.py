@@ -384,8 +384,8 @@ def chapter_scope(nodeid: str) -> str:
 # Long scopes first, so that the run ends with short unit tests on both
 # workers rather than one worker finishing a long test alone: the browser
 # checks, the framework tests, the tests that run Jupyter or pytest in
-# subprocesses, then the chapters, then the rest (xdist's own order, most items first, puts a
-# long module of one or two tests last).
+# subprocesses, then the chapters, then the rest (xdist's own order, most
+# items first, puts a long module of one or two tests last).
 _FIRST = (
     "tests/test_site.py",
     FRAMEWORK_SCOPE,

@@ -158,32 +158,25 @@ def _import(modules, paths):
         raise
 
 
+def _extends(longer, shorter):
+    """Whether the module list `longer` is `shorter` and more."""
+    return len(longer) > len(shorter) and longer[: len(shorter)] == shorter
+
+
 def _tree(path, modules, targets):
     """In a process that has imported `modules`: fork a zygote for each
     target that needs more, serve on path (None: serve nothing)."""
-    below = [
-        t for t in targets if t[1][: len(modules)] == modules and t[0] != path
-    ]
-    # the next zygotes down: those that extend no other target below
-    nearest = [
-        t
-        for t in below
-        if not any(
-            o is not t
-            and t[1][: len(o[1])] == o[1]
-            and len(o[1]) > len(modules)
-            for o in below
-        )
-    ]
-    for child_path, child_modules in nearest:
+    below = [t for t in targets if _extends(t[1], modules)]
+    for child_path, child_modules in below:
+        if any(_extends(child_modules, o[1]) for o in below):
+            continue  # a fork of a zygote below this one, not of this one
         if os.fork() == 0:
             try:
-                under = [
-                    t
-                    for t in below
-                    if t[1][: len(child_modules)] == child_modules
-                ]
-                _import(child_modules[len(modules) :], [p for p, _ in under])
+                under = [t for t in below if _extends(t[1], child_modules)]
+                _import(
+                    child_modules[len(modules) :],
+                    [child_path] + [p for p, _ in under],
+                )
                 code = _tree(child_path, child_modules, under) or 0
             except BaseException:
                 code = 1
