@@ -190,6 +190,8 @@ def _start_zygotes(config):
     # one process: the zygotes with more libraries are forks of those with
     # fewer (tensorflow and torch are each imported once, not per set)
     targets = [(_socket(directory, m), m) for m in sorted(sets)]
+    for path, _ in targets:  # what tests/conftest.py's python_with looks for
+        pathlib.Path(path + ".wanted").touch()
     process = subprocess.Popen(
         [sys.executable, str(FORKKERNEL), "serve", *sum(targets, ())],
         stdin=subprocess.PIPE,

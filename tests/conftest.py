@@ -3,6 +3,7 @@
 import os
 import pathlib
 import sys
+import time
 
 # tools/nbtools.py (`make execute`) holds the notebook helpers test_book and
 # test_site share with it.
@@ -232,3 +233,54 @@ def pytest_runtest_makereport(item, call):
             0,
             f"Skipped: needs {missing} (NumPy-only run)",
         )
+
+
+# --- a test's python subprocess, forked from a kernel zygote if there is one
+FORKKERNEL = (
+    pathlib.Path(__file__).resolve().parents[1] / "tools" / "forkkernel.py"
+)
+
+
+def _zygote_with(modules):
+    """The socket of a zygote that has imported every one of `modules` (the
+    one with the fewest libraries), or None. The root conftest.py starts the
+    zygotes for nbval's kernels and marks each socket it will make with a
+    `.wanted` file in $FORKKERNEL_DIR; its name lists the modules."""
+    directory = os.environ.get("FORKKERNEL_DIR")
+    if not directory or not FORKKERNEL.is_file():
+        return None
+    markers = pathlib.Path(directory).glob("*.sock.wanted")
+    for marker in sorted(markers, key=lambda m: len(m.name)):
+        if set(modules) <= set(marker.name[: -len(".sock.wanted")].split("+")):
+            path = str(marker)[: -len(".wanted")]
+            for _ in range(3000):  # it may still be importing: up to 300 s
+                if os.path.exists(path):
+                    return path
+                if os.path.exists(path + ".failed"):
+                    return None
+                time.sleep(0.1)
+    return None
+
+
+@pytest.fixture(scope="session")
+def python_with():
+    """`python_with(*modules)` -> (command, env): what stands for `python`
+    in a test's subprocess that imports `modules`, and its environment.
+
+    Under `make test` it is a fork of a kernel zygote (tools/forkkernel.py)
+    that has imported them, as a kernel is: TensorFlow and PyTorch are
+    loaded but nothing has run (no op, no seed, no thread count set), so the
+    code runs as in a fresh interpreter, seconds of CPU sooner. Where no
+    zygote has them (plain pytest, the wheel test): plain python.
+    """
+
+    def command(*modules):
+        socket = _zygote_with(modules)
+        if socket is None:
+            return [sys.executable], dict(os.environ)
+        return (
+            [sys.executable, str(FORKKERNEL), "python"],
+            dict(os.environ, FORKKERNEL_SOCKET=socket),
+        )
+
+    return command

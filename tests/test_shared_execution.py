@@ -190,3 +190,66 @@ def test_zygotes_fork_from_the_one_with_fewer_libraries(tmp_path):
     finally:
         serve.stdin.close()  # the session's end: every zygote exits
         assert serve.wait(timeout=30) == 0
+
+
+def test_a_zygote_runs_python_for_a_test(tmp_path):
+    """`forkkernel.py python ARGS`: what `python ARGS` does (its output,
+    sys.argv, exit code, a script's folder on sys.path), in a fork of a
+    zygote, with the zygote's modules already imported."""
+    sock = str(tmp_path / "z.sock")
+    serve = subprocess.Popen(
+        [sys.executable, str(ROOT / "tools" / "forkkernel.py"), "serve"]
+        + [sock, "colorsys"],
+        stdin=subprocess.PIPE,
+    )
+    script = tmp_path / "folder" / "script.py"
+    script.parent.mkdir()
+    (script.parent / "helper.py").write_text("VALUE = 7\n")
+    script.write_text("import sys, helper\nprint(sys.argv, helper.VALUE)\n")
+
+    def python(*args):
+        return subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "forkkernel.py"), "python"]
+            + list(args),
+            env=dict(os.environ, FORKKERNEL_SOCKET=sock, ASKED="yes"),
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+
+    try:
+        for _ in range(600):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        code = (
+            "import os, sys; print(sys.argv, 'colorsys' in sys.modules,"
+            " os.environ['ASKED'], __name__)"
+        )
+        run = python("-c", code, "x")
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == "['-c', 'x'] True yes __main__\n"
+        run = python(str(script), "y")
+        assert run.stdout == f"[{str(script)!r}, 'y'] 7\n", run.stderr
+        assert python("-c", "import sys; sys.exit(3)").returncode == 3
+        failed = python("-c", "1 / 0")
+        assert failed.returncode == 1 and "ZeroDivisionError" in failed.stderr
+    finally:
+        serve.stdin.close()
+        assert serve.wait(timeout=30) == 0
+
+
+def test_python_with_picks_the_zygote_with_fewest_libraries(
+    tmp_path, monkeypatch, python_with
+):
+    for name in ("a+b", "a+b+c"):
+        (tmp_path / f"{name}.sock.wanted").touch()
+        (tmp_path / f"{name}.sock").touch()  # as if it listened
+    monkeypatch.setenv("FORKKERNEL_DIR", str(tmp_path))
+    command, env = python_with("a")
+    assert command[1:] == [str(ROOT / "tools" / "forkkernel.py"), "python"]
+    assert env["FORKKERNEL_SOCKET"] == str(tmp_path / "a+b.sock")
+    assert python_with("c", "a")[1]["FORKKERNEL_SOCKET"].endswith("a+b+c.sock")
+    assert python_with("d") == ([sys.executable], dict(os.environ))
+    monkeypatch.delenv("FORKKERNEL_DIR")
+    assert python_with("a")[0] == [sys.executable]

@@ -10,7 +10,7 @@ cell still calls `setup_notebook`, which seeds every generator and sets every
 option; and nbval still compares every output with the stored one (written by
 `make execute` from plain fresh kernels), so a difference fails the test.
 
-Two commands:
+Three commands:
 
     forkkernel.py serve SOCKET MODULES [SOCKET MODULES ...]
                                          the zygotes: import MODULES (comma-
@@ -26,6 +26,10 @@ Two commands:
                                          hands it this process's stdin/out/err,
                                          passes signals on to it and exits
                                          with its exit code
+    forkkernel.py python ARGS...         the same for `python ARGS` (a script
+                                         or -c CODE) instead of a kernel: a
+                                         test's subprocess that needs the
+                                         libraries, without importing them
 
 The root conftest.py starts the zygotes and points nbval at `launch`
 (NBVAL_FORK_KERNELS=0 turns this off: every kernel a fresh process).
@@ -49,12 +53,13 @@ _ENV_TRAITS = {
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
-def launch(args):
-    """The kernel process jupyter_client starts (a stand-in for the fork)."""
+def launch(args, mode="args"):
+    """The kernel process jupyter_client starts (a stand-in for the fork);
+    with mode "python", the stand-in for `python args`."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(os.environ[SOCKET_ENV])
     env = {k: v for k, v in os.environ.items() if k != SOCKET_ENV}
-    request = {"args": args, "cwd": os.getcwd(), "env": env}
+    request = {mode: args, "cwd": os.getcwd(), "env": env}
     socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
     replies = conn.makefile("r")
     pid = int(replies.readline())
@@ -65,7 +70,8 @@ def launch(args):
 
 
 def _kernel(request, fds, close):
-    """In the forked child: become the kernel ipykernel_launcher would start."""
+    """In the forked child: become the kernel ipykernel_launcher would start
+    (or, for a "python" request, run what `python ARGS` would)."""
     for fd in close:
         os.close(fd)
     for target, fd in enumerate(fds):
@@ -77,9 +83,12 @@ def _kernel(request, fds, close):
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    sys.argv = [LAUNCHER, *request["args"]]
     code = 0
     try:
+        if "python" in request:
+            _python(request["python"])
+            return
+        sys.argv = [LAUNCHER, *request["args"]]
         from ipykernel import kernelapp
 
         # ipykernel reads these from the environment when it is imported (in
@@ -90,7 +99,11 @@ def _kernel(request, fds, close):
         ]
         kernelapp.launch_new_instance(argv=[*request["args"], *config])
     except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 0
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:  # sys.exit("message"), as python reports it
+            print(stop.code, file=sys.stderr)
+            code = 1
     except BaseException:  # noqa: BLE001 - report, then end this process
         import traceback
 
@@ -103,6 +116,24 @@ def _kernel(request, fds, close):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _python(args):
+    """Run `python ARGS` in this process: `-c CODE [ARG ...]` or
+    `SCRIPT [ARG ...]`, as __main__, with python's sys.argv and sys.path[0]."""
+    if args[:1] == ["-c"] and len(args) >= 2:
+        sys.argv = ["-c", *args[2:]]
+        sys.path.insert(0, "")
+        main = {"__name__": "__main__", "__builtins__": __builtins__}
+        exec(compile(args[1], "<string>", "exec"), main)
+    elif args and not args[0].startswith("-"):
+        import runpy
+
+        sys.argv = list(args)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args[0])))
+        runpy.run_path(args[0], run_name="__main__")
+    else:
+        raise SystemExit(f"forkkernel.py python: cannot run {args!r}")
 
 
 def serve(targets):
@@ -262,6 +293,8 @@ def main(argv):
         return serve([(p, list(filter(None, m.split(",")))) for p, m in pairs])
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
+    if argv[:1] == ["python"] and len(argv) >= 2:
+        return launch(argv[1:], mode="python")
     print(__doc__, file=sys.stderr)
     return 2
 
