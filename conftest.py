@@ -47,7 +47,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import tokenize
 
 import pytest
@@ -161,10 +160,6 @@ def _notebook_code(path):
     return _code(json.loads(pathlib.Path(path).read_text("utf-8"))["cells"])
 
 
-def _socket(directory, modules):
-    return os.path.join(directory, modules.replace(",", "+") + ".sock")
-
-
 def _start_zygotes(config):
     """Start a zygote for each set of libraries the session's notebooks use."""
     os.environ.pop(_DIR_ENV, None)  # not an outer session's (a test's pytest)
@@ -189,9 +184,9 @@ def _start_zygotes(config):
     os.environ[_DIR_ENV] = directory  # inherited by xdist's workers
     # one process: the zygotes with more libraries are forks of those with
     # fewer (tensorflow and torch are each imported once, not per set)
-    targets = [(_socket(directory, m), m) for m in sorted(sets)]
-    for path, _ in targets:  # what tests/conftest.py's python_with looks for
-        pathlib.Path(path + ".wanted").touch()
+    from tools import forkkernel
+
+    targets = forkkernel.plan(directory, sets)
     process = subprocess.Popen(
         [sys.executable, str(FORKKERNEL), "serve", *sum(targets, ())],
         stdin=subprocess.PIPE,
@@ -206,17 +201,9 @@ def _zygote(modules):
     directory = os.environ.get(_DIR_ENV)
     if not directory:
         return None
-    path = _socket(directory, modules)
-    for _ in range(3000):  # the zygote may still be importing: up to 300 s
-        if os.path.exists(path):
-            return path
-        if os.path.exists(path + ".failed"):
-            failed = pathlib.Path(path + ".failed").read_text()
-            raise RuntimeError(
-                f"the kernel zygote for {modules} failed:\n{failed}"
-            )
-        time.sleep(0.1)
-    raise RuntimeError(f"the kernel zygote for {modules} did not start")
+    from tools import forkkernel
+
+    return forkkernel.zygote_with(directory, modules.split(","))
 
 
 def pytest_configure(config):

@@ -3,7 +3,6 @@
 import os
 import pathlib
 import sys
-import time
 
 # tools/nbtools.py (`make execute`) holds the notebook helpers test_book and
 # test_site share with it.
@@ -242,24 +241,15 @@ FORKKERNEL = (
 
 
 def _zygote_with(modules):
-    """The socket of a zygote that has imported every one of `modules` (the
-    one with the fewest libraries), or None. The root conftest.py starts the
-    zygotes for nbval's kernels and marks each socket it will make with a
-    `.wanted` file in $FORKKERNEL_DIR; its name lists the modules."""
+    """The socket of a kernel zygote that has imported `modules`, or None.
+    The root conftest.py plans the zygotes for nbval's kernels in
+    $FORKKERNEL_DIR (tools/forkkernel.py)."""
     directory = os.environ.get("FORKKERNEL_DIR")
     if not directory or not FORKKERNEL.is_file():
         return None
-    markers = pathlib.Path(directory).glob("*.sock.wanted")
-    for marker in sorted(markers, key=lambda m: len(m.name)):
-        if set(modules) <= set(marker.name[: -len(".sock.wanted")].split("+")):
-            path = str(marker)[: -len(".wanted")]
-            for _ in range(3000):  # it may still be importing: up to 300 s
-                if os.path.exists(path):
-                    return path
-                if os.path.exists(path + ".failed"):
-                    return None
-                time.sleep(0.1)
-    return None
+    import forkkernel
+
+    return forkkernel.zygote_with(directory, modules)
 
 
 @pytest.fixture(scope="session")
@@ -271,7 +261,8 @@ def python_with():
     that has imported them, as a kernel is: TensorFlow and PyTorch are
     loaded but nothing has run (no op, no seed, no thread count set), so the
     code runs as in a fresh interpreter, seconds of CPU sooner. Where no
-    zygote has them (plain pytest, the wheel test): plain python.
+    zygote has them (plain pytest, the wheel test): plain python. A zygote
+    whose import failed fails the test (RuntimeError), as it fails nbval's.
     """
 
     def command(*modules):

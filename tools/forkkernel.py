@@ -53,6 +53,56 @@ _ENV_TRAITS = {
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
+def socket_path(directory, modules):
+    """Where the zygote for `modules` (a list of names) listens in directory:
+    the file's name lists them, for zygote_with to read back."""
+    return os.path.join(directory, "+".join(modules) + ".sock")
+
+
+def plan(directory, module_sets):
+    """The (socket, modules) targets for `serve`, one per set (each a comma-
+    separated list), each marked in directory with a `<socket>.wanted` file
+    before the zygotes start, so that zygote_with can wait for one."""
+    targets = []
+    for modules in sorted(module_sets):
+        path = socket_path(directory, modules.split(","))
+        open(path + ".wanted", "w").close()
+        targets.append((path, modules))
+    return targets
+
+
+def zygote_with(directory, modules):
+    """The socket of the zygote planned in directory that imports every one
+    of `modules`, the one with the fewest libraries (None: none was planned).
+    Waits while it is still importing, up to 300 s; RuntimeError if its
+    import failed or it never started."""
+    import glob
+    import time
+
+    found = []
+    for marker in glob.glob(os.path.join(glob.escape(directory), "*.wanted")):
+        path = marker[: -len(".wanted")]
+        names = os.path.basename(path)[: -len(".sock")].split("+")
+        if set(modules) <= set(names):
+            found.append((len(names), path))
+    if not found:
+        return None
+    path = min(found)[1]
+    for _ in range(3000):
+        if os.path.exists(path):
+            return path
+        if os.path.exists(path + ".failed"):
+            with open(path + ".failed") as failed:
+                raise RuntimeError(
+                    f"the kernel zygote for {','.join(modules)} failed:\n"
+                    + failed.read()
+                )
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"the kernel zygote for {','.join(modules)} did not start"
+    )
+
+
 def launch(args, mode="args"):
     """The kernel process jupyter_client starts (a stand-in for the fork);
     with mode "python", the stand-in for `python args`."""
