@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit site-test bench bench-breakdown train-lm execute lab lock test-latest wheel-test clean
+.PHONY: help venv book test unit site-test bench bench-breakdown train-lm execute lab lock check-lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
@@ -22,7 +22,8 @@ help:
 	@echo "make train-lm retrain book/data/char_lstm.npz (deterministic, a few CPU minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make lab      open JupyterLab on the book with the project's kernel"
-	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions)"
+	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions, all platforms)"
+	@echo "make check-lock  check that the lock resolves on Linux, macOS and Windows"
 	@echo "make test-latest  the newest releases inside requirements.txt's ranges, all tests"
 	@echo "make wheel-test   build a wheel, install it in a fresh venv, NumPy-only unit tests"
 	@echo "make clean    remove _build"
@@ -46,17 +47,14 @@ book: $(STAMP)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
-# -p tools.pytest_startup: a quicker start for every pytest process (see there)
-PYTEST_START := -p tools.pytest_startup
-
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_START) --nbval -n $(JOBS) --dist loadscope
+	$(BIN)/python -m pytest --nbval -n $(JOBS) --dist loadfile
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_START)
+	$(BIN)/python -m pytest
 
 site-test: $(STAMP)
-	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest $(PYTEST_START) tests/test_site.py
+	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest tests/test_site.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
@@ -79,8 +77,12 @@ execute: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=book $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lock:
-	PYTHON=$(PYTHON) bash tools/lock.sh
+lock: $(STAMP)
+	UV=$(BIN)/uv bash tools/lock.sh
+
+# The lock resolves for Linux (x86_64, aarch64), macOS (arm64) and Windows.
+check-lock: $(STAMP)
+	UV=$(BIN)/uv bash tools/check_lock.sh
 
 # A fresh venv with the newest releases that requirements.txt allows, then every
 # test: a new numpy, keras or matplotlib that breaks the book shows up here first.
@@ -90,8 +92,8 @@ test-latest:
 	_build/latest-venv/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements.txt
 	_build/latest-venv/bin/python -m pip install --quiet --no-deps -e .
 	_build/latest-venv/bin/python -m pip freeze --exclude-editable > _build/latest-versions.txt
-	diff <(grep -v '^#' requirements.lock | sort -f) <(sed 's/+cpu$$//' _build/latest-versions.txt | sort -f) || true
-	_build/latest-venv/bin/python -m pytest $(PYTEST_START) --nbval -n $(JOBS) --dist loadscope
+	diff <(grep -v '^#' requirements.lock | sed 's/ ;.*//' | sort -f) <(sed 's/+cpu$$//' _build/latest-versions.txt | sort -f) || true
+	_build/latest-venv/bin/python -m pytest --nbval -n $(JOBS) --dist loadfile
 
 # The package as users get it: a wheel (not editable) in a fresh venv, every
 # module imported, and the unit tests that need nothing but NumPy.

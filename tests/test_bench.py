@@ -39,15 +39,14 @@ def needs_scripts():
         pytest.skip("bench/ scripts live in the repository, not in the wheel")
 
 
-def python_in_root(*args, python=(sys.executable,), env=None):
+def python_in_root(*args):
     """``python args...`` run in the repository root, output as text."""
     return subprocess.run(
-        [*python, *args],
+        [sys.executable, *args],
         check=False,
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=env,
     )
 
 
@@ -346,16 +345,15 @@ def test_set_blas_threads():
         bench.set_blas_threads(0)
 
 
-def test_set_threads_reaches_tensorflow(python_with):
+def test_set_threads_reaches_tensorflow():
     needs("tensorflow", "torch", "threadpoolctl")
     code = (
         "import companion; companion.setup_notebook(frameworks=('tensorflow', 'torch'));"
         "from companion import bench; print(bench.set_threads(1))"
     )
-    # a process whose TensorFlow has run nothing yet (its thread counts can
-    # still be set): a fresh one, or under make test a fork of a zygote
-    python, env = python_with("tensorflow", "torch")
-    res = python_in_root("-c", code, python=python, env=env)
+    # a fresh process, whose TensorFlow has run nothing yet (its thread
+    # counts can still be set)
+    res = python_in_root("-c", code)
     assert res.returncode == 0, res.stderr
     counts = eval(res.stdout.strip().splitlines()[-1])
     assert counts == {
@@ -389,10 +387,9 @@ def test_csv_with_other_columns(tmp_path):
     assert back == rows and meta == {"threads": "2"}
 
 
-def test_runner_script_on_tiny_cpu(tmp_path, python_with):
+def test_runner_script_on_tiny_cpu(tmp_path):
     needs_scripts()
     out = tmp_path / "b.csv"
-    python, env = python_with("torch")
     res = python_in_root(
         "bench/run.py",
         "--sizes",
@@ -407,8 +404,6 @@ def test_runner_script_on_tiny_cpu(tmp_path, python_with):
         "forward",
         "--out",
         str(out),
-        python=python,
-        env=env,
     )
     assert res.returncode == 0, res.stderr
     assert "cpu:" in res.stdout and "torch:" in res.stdout

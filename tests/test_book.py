@@ -356,3 +356,37 @@ def test_a_cell_that_prints_shows_something(path):
         ):
             blank.append(f"code cell {k}")
     assert not blank, f"{rel(path)}: cells that print show nothing: {blank}"
+
+
+def test_edition_comparison_sees_every_output_but_images():
+    def cell(html, png="AAAA", log="1/1 - 0s - 12ms/step - loss: 0.5\n"):
+        return {
+            "outputs": [
+                {"output_type": "stream", "name": "stdout", "text": [log]},
+                {
+                    "output_type": "display_data",
+                    "data": {
+                        "text/plain": ["<Figure>"],
+                        "text/html": [html],
+                        "image/png": png,
+                    },
+                    "metadata": {},
+                },
+            ]
+        }
+
+    same = comparable_outputs(cell("<b>1</b>"))
+    assert comparable_outputs(cell("<b>1</b>", png="BBBB")) == same
+    assert (
+        comparable_outputs(
+            cell("<b>1</b>", log="1/1 - 3s - 40ms/step - loss: 0.5\n")
+        )
+        == same
+    )
+    assert comparable_outputs(cell("<b>2</b>")) != same
+    assert (
+        comparable_outputs(
+            cell("<b>1</b>", log="1/1 - 0s - 12ms/step - loss: 0.6\n")
+        )
+        != same
+    )

@@ -160,14 +160,37 @@ def test_a_chapter_runs_through_the_jupyter_server(server):
         _request(f"{base}/api/kernels/{kernel['id']}", token, "DELETE")
 
 
-def test_make_lab_opens_the_book():
-    """`make lab` starts JupyterLab on book/ with the venv's own kernel (python3)."""
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "jupyter lab --notebook-dir=book" in makefile
+def _page_config(base, token):
+    """The configuration JupyterLab's page hands the browser (its extensions)."""
+    req = urllib.request.Request(f"{base}/lab")
+    req.add_header("Authorization", f"token {token}")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        page = resp.read().decode("utf-8")
+    start = page.index('id="jupyter-config-data"')
+    start = page.index(">", start) + 1
+    return json.loads(page[start : page.index("</script>", start)])
+
+
+def test_the_lab_renders_the_books_markup(server):
+    """The lab `make lab` opens loads jupyterlab-myst, so a downloaded chapter
+    shows its admonitions, {eq} references and folded solutions as the book
+    does, not as raw MyST."""
+    config = _page_config(*server)
+    names = {ext["name"] for ext in config.get("federated_extensions", [])}
+    assert "jupyterlab-myst" in names, sorted(names)
+    disabled = config.get("disabledExtensions", [])
+    assert not any(name.startswith("jupyterlab-myst") for name in disabled)
+
+
+def test_the_labs_kernel_is_this_environment():
+    """`make lab`'s kernel, python3, runs this environment's Python (the one
+    that has the lock and `companion` installed)."""
     spec = json.loads(subprocess.run(
         [sys.executable, "-m", "jupyter", "kernelspec", "list", "--json"], capture_output=True, text=True, check=True
     ).stdout)["kernelspecs"]  # fmt: skip
-    assert "python3" in spec
-    assert pathlib.Path(spec["python3"]["spec"]["argv"][0]).name.startswith(
-        "python"
+    argv0 = spec["python3"]["spec"]["argv"][0]
+    if argv0 == "python":  # ipykernel's own spec: the server's interpreter
+        argv0 = sys.executable
+    assert pathlib.Path(argv0).parent == pathlib.Path(sys.executable).parent, (
+        argv0
     )

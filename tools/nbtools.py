@@ -91,23 +91,53 @@ def strip_comments(source: str) -> str:
     return "\n".join(line.rstrip() for line in lines if line.strip())
 
 
+def sanitizers() -> list[tuple[re.Pattern, str]]:
+    """The (regex, replacement) pairs of tests/sanitize.cfg, as nbval reads them."""
+    lines = (ROOT / "tests" / "sanitize.cfg").read_text(encoding="utf-8")
+    pairs, regex = [], None
+    for line in lines.splitlines():
+        if line.startswith("regex: "):
+            regex = re.compile(line[len("regex: ") :])
+        elif line.startswith("replace: ") and regex is not None:
+            pairs.append((regex, line[len("replace: ") :]))
+            regex = None
+    return pairs
+
+
+def _text(value, pairs) -> str:
+    text = "".join(value) if isinstance(value, list) else str(value)
+    for regex, replacement in pairs:
+        text = regex.sub(replacement, text)
+    return text
+
+
 def comparable_outputs(cell) -> list:
-    """A cell's outputs without image bytes, for comparing editions."""
+    """A cell's outputs as nbval compares them, for comparing editions.
+
+    Stream text, an error's name and message, and every MIME type of a
+    display or result (text/plain, text/html, text/latex, JSON ...) except
+    images, whose bytes depend on the renderer; all sanitised with
+    tests/sanitize.cfg, as nbval does.
+    """
+    pairs = sanitizers()
     result = []
     for out in coalesce_streams([dict(o) for o in cell.get("outputs", [])]):
         kind = out["output_type"]
         if kind == "stream":
-            result.append((kind, out["name"], "".join(out["text"])))
+            result.append((kind, out["name"], _text(out["text"], pairs)))
         elif kind == "error":
-            result.append((kind, out["ename"], out["evalue"]))
+            result.append((kind, out["ename"], _text(out["evalue"], pairs)))
         else:
             data = out.get("data", {})
-            plain = data.get("text/plain")
             result.append(
                 (
                     kind,
                     tuple(sorted(data)),
-                    "".join(plain) if isinstance(plain, list) else plain,
+                    tuple(
+                        (mime, _text(value, pairs))
+                        for mime, value in sorted(data.items())
+                        if not mime.startswith("image/")
+                    ),
                 )
             )
     return result
