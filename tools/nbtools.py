@@ -7,6 +7,7 @@ machine paths in tracebacks):
 
     python tools/nbtools.py execute book/en/rnn-from-equations.ipynb ...
     python tools/nbtools.py execute            # every notebook in the toc
+    python tools/nbtools.py numpy-only         # the chapters that need no framework
 
 tests/test_book.py imports the same helpers (tests/conftest.py puts tools/
 on the path), so the tests and the saved notebooks agree on what "clean" is.
@@ -15,6 +16,7 @@ on the path), so the tests and the saved notebooks agree on what "clean" is.
 from __future__ import annotations
 
 import io
+import os
 import pathlib
 import re
 import sys
@@ -177,7 +179,9 @@ def sanitize_paths(text: str) -> str:
     """``text`` without the absolute paths of the machine that ran it."""
     for pattern, replacement in _PATHS:
         text = pattern.sub(replacement, text)
-    return text.replace(str(ROOT) + "/", "")
+    for root in {str(ROOT) + "/", str(ROOT) + os.sep}:
+        text = text.replace(root, "")
+    return text
 
 
 def clean(nb):
@@ -235,7 +239,38 @@ def execute(path: pathlib.Path, timeout: int = 900):
     nbformat.write(nb, path)
 
 
+# The frameworks a chapter's code uses: named outright, or through the
+# companion modules that import one.
+_FRAMEWORKS = {
+    "tensorflow": re.compile(
+        r"\b(tensorflow|keras|tf1_graph|keras_cells|keras_callbacks)\b"
+    ),
+    "torch": re.compile(
+        r"\b(torch|torch_cells|torch_char_lm|memory_task)\b"
+    ),
+}
+
+
+def frameworks(path: pathlib.Path) -> list[str]:
+    """The frameworks (of "tensorflow", "torch") a notebook's code uses."""
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join(
+        strip_comments("".join(c["source"]))
+        for c in cells
+        if c["cell_type"] == "code"
+    )
+    return [name for name, rx in _FRAMEWORKS.items() if rx.search(code)]
+
+
 def main(argv):
+    if argv == ["numpy-only"]:
+        # the English chapters that need no framework (make wheel-test)
+        for p in sorted((ROOT / "book" / "en").glob("*.ipynb")):
+            if not frameworks(p):
+                print(p.relative_to(ROOT).as_posix())
+        return
     if not argv or argv[0] != "execute":
         raise SystemExit(__doc__)
     paths = [pathlib.Path(a).resolve() for a in argv[1:]]

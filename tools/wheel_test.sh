@@ -6,6 +6,7 @@
 # source tree, so `import companion` cannot pick up the checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 PY=${1:-python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -37,4 +38,20 @@ for sub in ("companion.convert", "companion.bench"):
 PY
 # Unit tests that need only NumPy: the files whose framework tests skip cleanly.
 COMPANION_NUMPY_ONLY=1 "$tmp/venv/bin/python" -m pytest -q -rs -p no:cacheprovider -o addopts="" -o filterwarnings="ignore::DeprecationWarning" \
-  --rootdir "$tmp" tests --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_lab.py
+  --rootdir "$tmp" tests --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_lab.py --ignore=tests/test_harness.py
+# The light install for readers (`.[numpy-chapters]`, at the lock's versions):
+# the chapters that need no framework run under strict nbval in this venv,
+# which has no TensorFlow and no PyTorch.
+cd "$repo"
+chapters=$("$PY" tools/nbtools.py numpy-only)
+"$tmp/venv/bin/python" -m pip install --quiet -c requirements.lock "$(ls "$tmp"/dist/companion-*.whl)[numpy-chapters]"
+for nb in $chapters; do mkdir -p "$tmp/$(dirname "$nb")" && cp "$nb" "$tmp/$nb"; done
+cd "$tmp"
+echo "wheel: NumPy-only chapters:" $chapters
+"$tmp/venv/bin/python" - <<'PY'
+import importlib.util
+for name in ("tensorflow", "keras", "torch"):
+    assert importlib.util.find_spec(name) is None, f"{name} is installed"
+PY
+"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider -o addopts="" --rootdir "$tmp" \
+  --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $chapters
