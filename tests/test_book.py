@@ -390,3 +390,151 @@ def test_edition_comparison_sees_every_output_but_images():
         )
         != same
     )
+
+
+# --- The reader's path: parts, the index, the glossary and the references ---
+
+TOC_PARTS_KEY = "subtrees"
+
+
+def edition_parts(lang):
+    """[(caption, [page, ...]), ...] of one edition, in _toc.yml's order."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entry = next(
+        c for c in toc["chapters"] if c["file"] == f"book/{lang}/index"
+    )
+    return [
+        (
+            part["caption"],
+            [
+                s["file"].removeprefix(f"book/{lang}/")
+                for s in part["sections"]
+            ],
+        )
+        for part in entry[TOC_PARTS_KEY]
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_toc_groups_chapters_in_parts_with_reference_pages_last(lang):
+    parts = edition_parts(lang)
+    assert len(parts) == len(edition_parts("en")), (
+        f"{lang} has {len(parts)} parts in _toc.yml, en {len(edition_parts('en'))}"
+    )
+    appendix = parts[-1][1]
+    assert sorted(appendix) == sorted(
+        ["notation", "errata", "glossary", "references"]
+    ), f"{lang}: the last part (the appendix) holds {appendix}"
+    for caption, pages in parts:
+        assert caption and pages, f"{lang}: a part without caption or pages"
+
+
+INDEX_ITEM = re.compile(
+    r"^\s*(?:\d+\.|[*-])\s+\{doc\}`([^`<>]+)`", re.MULTILINE
+)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_index_lists_every_chapter_in_toc_order(lang):
+    listed = INDEX_ITEM.findall(
+        (ROOT / "book" / lang / "index.md").read_text(encoding="utf-8")
+    )
+    in_toc = [page for _, pages in edition_parts(lang) for page in pages]
+    assert listed == in_toc, (
+        f"book/{lang}/index.md lists\n{listed}\n_toc.yml has\n{in_toc}"
+    )
+
+
+def glossary_entries(lang):
+    """{term: definition} of book/<lang>/glossary.md's glossary directive."""
+    text = (ROOT / "book" / lang / "glossary.md").read_text(encoding="utf-8")
+    body = text.split(":::{glossary}", 1)[1].split("\n:::", 1)[0]
+    entries, term = {}, None
+    for line in body.splitlines():
+        if line and not line.startswith(" "):
+            term = line.strip()
+            entries[term] = ""
+        elif term is not None:
+            entries[term] += " " + line.strip()
+    return entries
+
+
+def english_name(definition):
+    """The 'English: ...' of a Korean or Chinese glossary entry, without (RNN)."""
+    m = re.search(r"English:\s*(.+?)\s*(?:·|$)", definition)
+    return re.sub(r"\s*\([^)]*\)$", "", m.group(1)) if m else None
+
+
+@pytest.mark.parametrize("lang", LANGS[1:])
+def test_every_glossary_term_is_in_every_edition(lang):
+    en = list(glossary_entries("en"))
+    other = [english_name(d) for d in glossary_entries(lang).values()]
+    assert None not in other, (
+        f"book/{lang}/glossary.md: an entry without 'English: ...'"
+    )
+    assert other == en, (
+        f"book/{lang}/glossary.md differs from en:\n"
+        f"missing {sorted(set(en) - set(other))}, extra {sorted(set(other) - set(en))}"
+    )
+
+
+TERM_ROLE = re.compile(r"\{term\}`([^`]+)`")
+
+
+def markdown_prose(path):
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    return "\n".join(
+        "".join(c["source"])
+        for c in load(path)["cells"]
+        if c["cell_type"] == "markdown"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_chapter_links_the_glossary(path):
+    """A chapter links its terms to the glossary (at least once), and every link resolves."""
+    lang = path.parent.name
+    terms = {t.lower() for t in glossary_entries(lang)}
+    links = TERM_ROLE.findall(markdown_prose(path))
+    assert links, f"{rel(path)} links no term to the glossary"
+    targets = [
+        (m.group(1) if (m := re.search(r"<([^<>]+)>$", x)) else x).strip()
+        for x in links
+    ]
+    unknown = sorted({t for t in targets if t.lower() not in terms})
+    assert not unknown, (
+        f"{rel(path)}: terms not in book/{lang}/glossary.md: {unknown}"
+    )
+
+
+CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+
+
+def bib_keys():
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    return re.findall(r"^@\w+\{([^,\s]+),", bib, re.MULTILINE)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_reference_is_cited_and_every_citation_resolves(lang):
+    keys = bib_keys()
+    cited = set()
+    for path in sorted((ROOT / "book" / lang).glob("*")):
+        if path.suffix not in (".ipynb", ".md"):
+            continue
+        for group in CITE_ROLE.findall(markdown_prose(path)):
+            cited |= {k.strip() for k in group.split(",")}
+    wrong_edition = sorted(k for k in cited if not k.startswith(f"{lang}-"))
+    assert not wrong_edition, (
+        f"book/{lang} cites another edition's keys: {wrong_edition}"
+    )
+    cited = {k.removeprefix(f"{lang}-") for k in cited}
+    assert not cited - set(keys), (
+        f"book/{lang} cites keys missing from book/references.bib: {sorted(cited - set(keys))}"
+    )
+    assert not set(keys) - cited, (
+        f"book/references.bib entries that book/{lang} never cites: {sorted(set(keys) - cited)}"
+    )

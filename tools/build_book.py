@@ -4,7 +4,7 @@ Sphinx has one interface language per build, so the book is built four times
 from the one `_config.yml` and `_toc.yml` at the top of the repository:
 
 * each edition (en, ko, zh) from its own folder `book/<lang>/`, with the
-  sections that `_toc.yml` nests under `book/<lang>/index`, its own `language`
+  sections (or parts, `subtrees` with a caption) that `_toc.yml` nests under `book/<lang>/index`, its own `language`
   (ko, zh_CN) and localised title, into `_build/html/<lang>/`; the theme's
   strings, the search page and its index are then that edition's own;
 * the root picker `book/index.md` into `_build/html/index.html`.
@@ -43,7 +43,11 @@ import editions
 
 
 def edition_toc(toc: dict, lang: str) -> dict:
-    """The sections that _toc.yml nests under book/<lang>/index, as a book of their own."""
+    """The sections that _toc.yml nests under book/<lang>/index, as a book of their own.
+
+    Sections grouped in `subtrees` (each with a `caption`) become the parts of
+    that book, the captions its part titles in the sidebar.
+    """
     for chapter in toc.get("chapters", []):
         if chapter.get("file") == f"book/{lang}/index":
             prefix = f"book/{lang}/"
@@ -62,6 +66,19 @@ def edition_toc(toc: dict, lang: str) -> dict:
                     out.append(entry)
                 return out
 
+            if "subtrees" in chapter:
+                # The edition's parts: one caption (in its language) each.
+                return {
+                    "format": "jb-book",
+                    "root": "index",
+                    "parts": [
+                        {
+                            "caption": part["caption"],
+                            "chapters": strip(part["sections"]),
+                        }
+                        for part in chapter["subtrees"]
+                    ],
+                }
             return {
                 "format": "jb-book",
                 "root": "index",
