@@ -69,24 +69,30 @@ def rng():
 _OPTIONAL = ("torch", "tensorflow", "keras", "matplotlib", "threadpoolctl")
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_make_collect_report(collector):
-    outcome = yield
-    report = outcome.get_result()
+def _skip_if_optional(report, path, text):
+    """In the NumPy-only run, turn a failure to import an optional library
+    into a skip that names it."""
     if os.environ.get("COMPANION_NUMPY_ONLY") != "1" or not report.failed:
         return
-    if not isinstance(collector, pytest.Module):
-        return
-    text = str(report.longrepr)
     for name in _OPTIONAL:
         if f"No module named '{name}" in text:
             report.outcome = "skipped"
-            report.longrepr = (
-                str(collector.path),
-                0,
-                f"Skipped: needs {name} (NumPy-only run)",
-            )
+            report.longrepr = (str(path), 0, f"Skipped: needs {name}")
             return
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    report = (yield).get_result()
+    if isinstance(collector, pytest.Module):
+        _skip_if_optional(report, collector.path, str(report.longrepr))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if call.excinfo is not None:
+        _skip_if_optional(report, item.path, str(call.excinfo.value))
 
 
 # ---- helpers shared by several test modules ---------------------------------
@@ -212,23 +218,3 @@ def random_layers():
         return [cls.random(D if k == 0 else H, H, rng) for k in range(L)]
 
     return layers
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    if os.environ.get("COMPANION_NUMPY_ONLY") != "1" or not report.failed:
-        return
-    if call.excinfo is None or not call.excinfo.errisinstance(
-        ModuleNotFoundError
-    ):
-        return
-    missing = (call.excinfo.value.name or "").split(".")[0]
-    if missing in _OPTIONAL:
-        report.outcome = "skipped"
-        report.longrepr = (
-            str(item.path),
-            0,
-            f"Skipped: needs {missing} (NumPy-only run)",
-        )
