@@ -27,6 +27,7 @@ from __future__ import annotations
 import gettext
 import html
 import pathlib
+import sys
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -227,7 +228,32 @@ RUN_NOTE = {
         "repo": "本书的仓库",
     },
 }
+# What a chapter needs, from the frameworks its code uses (tools/nbtools.py).
+NEEDS = {
+    "en": {
+        "label": "What it needs: ",
+        (): "NumPy and matplotlib only, so the light install {light} is enough.",
+        ("torch",): "NumPy, matplotlib and PyTorch.",
+        ("tensorflow",): "NumPy, matplotlib and Keras with TensorFlow.",
+        ("tensorflow", "torch"): "NumPy, matplotlib, Keras with TensorFlow, and PyTorch.",
+    },
+    "ko": {
+        "label": "필요한 것: ",
+        (): "NumPy와 matplotlib뿐이므로 가벼운 설치 {light}로 충분합니다.",
+        ("torch",): "NumPy, matplotlib, PyTorch.",
+        ("tensorflow",): "NumPy, matplotlib, 그리고 TensorFlow 위의 Keras.",
+        ("tensorflow", "torch"): "NumPy, matplotlib, TensorFlow 위의 Keras, PyTorch.",
+    },
+    "zh": {
+        "label": "运行所需：",
+        (): "只需 NumPy 和 matplotlib，轻量安装 {light} 就够了。",
+        ("torch",): "NumPy、matplotlib 和 PyTorch。",
+        ("tensorflow",): "NumPy、matplotlib，以及基于 TensorFlow 的 Keras。",
+        ("tensorflow", "torch"): "NumPy、matplotlib、基于 TensorFlow 的 Keras，以及 PyTorch。",
+    },
+}
 RUN_COMMANDS = {
+    "light": 'pip install -e ".[numpy-chapters]"',
     "lab": "make lab",
     "pip": "pip install -r requirements.txt",
     "pkg": "companion",
@@ -338,6 +364,22 @@ def add_positional_ids(app, doctree):
     walk(doctree, "sec")
 
 
+def needs_paragraph(lang, notebook):
+    """'What it needs: ...' for a chapter, from the frameworks its code uses."""
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+    from nbtools import frameworks
+
+    text = NEEDS[lang][tuple(frameworks(notebook))]
+    para = nodes.paragraph(classes=["chapter-needs"])
+    para += nodes.strong(text=NEEDS[lang]["label"])
+    before, _, after = text.partition("{light}")
+    para += nodes.Text(before)
+    if _:
+        para += nodes.literal(text=RUN_COMMANDS["light"])
+        para += nodes.Text(after)
+    return para
+
+
 def add_run_note(app, doctree, docname):
     """Under the title of every notebook page: how to run it after download.
 
@@ -379,6 +421,7 @@ def add_run_note(app, doctree, docname):
     note = nodes.admonition(classes=["tip", "run-this-chapter"])
     note += nodes.title(text=text["title"])
     note += para
+    note += needs_paragraph(lang, pathlib.Path(app.env.doc2path(docname)))
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
