@@ -32,7 +32,7 @@ def zeroed_sequences(dtype=np.float32):
 def random_sequences(N, T, D, rng, dtype=np.float64):
     """Standard-normal inputs of shape (N, T, D), drawn from ``rng``."""
     N, T, D = (positive_int(k, v) for k, v in (("N", N), ("T", T), ("D", D)))
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     return rng.standard_normal((N, T, D)).astype(dtype)
 
 
@@ -51,7 +51,7 @@ def noisy_sine(
         raise ValueError(
             f"n_steps must be at least 2 to make a series; got {n_steps}"
         )
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     period = validate.positive_number("period", period)
     amplitude = validate.non_negative_number("amplitude", amplitude)
     noise = validate.non_negative_number("noise", noise)

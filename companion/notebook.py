@@ -42,7 +42,7 @@ def seed_everything(seed=0):
     again at 'lstm', 'dense', ... and printed summaries do not depend on what
     ran before. Returns ``numpy.random.default_rng(seed)``.
     """
-    seed = validate.seed(seed)
+    seed = validate.seed("seed", seed)
     random.seed(seed)
     np.random.seed(seed)
     if "keras" in sys.modules or "tensorflow" in sys.modules:

@@ -6,7 +6,6 @@ import numpy as np
 
 from .validate import as_float_array
 
-
 # Text sizes (points) that stay readable when a figure of the book's column
 # width (6.8 in at 100 dpi = 684 px) is shown at full size.
 NUMBER_FONTSIZE = 9  # weights written inside heatmap cells

@@ -26,7 +26,8 @@ import torch
 from torch import nn
 
 from .gru import GRUParams
-from .params import LSTMParams, RNNParams
+from .lstm import LSTMParams
+from .rnn import RNNParams
 from .validate import (
     boolean,
     float_tensor,

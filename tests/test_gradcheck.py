@@ -215,7 +215,8 @@ def test_clip_grad_norm_matches_torch(D, H, max_norm, seed):
         ([np.ones(2)], True, "max_norm must be a positive number"),
         ([], 1.0, "grads must hold at least one array"),
         ([np.ones(2, int)], 1.0, r"grads\[0\] must hold floating-point"),
-        ({"W": np.ones(2)}, 1.0, "grads must be a NumPy array"),
+        ("W", 1.0, "grads must be a NumPy array, a list, tuple or dict"),
+        ({}, 1.0, "grads must hold at least one array"),
     ],
 )
 def test_clip_grad_norm_refuses_bad_input(grads, max_norm, message):

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..gru import GRUParams
-from ..params import LSTMParams, RNNParams
+from ..lstm import LSTMParams
+from ..rnn import RNNParams
 from ..validate import instance_of
 
 #: Keras layer class name -> the book's parameter class. The parameter
