@@ -59,13 +59,13 @@ site-test: $(STAMP)
 	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest $(PYTEST_START) tests/test_site.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
+	$(BIN)/python tools/bench_run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
 
 # Where one time step's time goes (products, element-wise work, overhead), one
 # thread, thread CPU time: writes book/data/bench_breakdown_cpu.csv and
 # bench_kernels_cpu.csv, read by the performance chapter (minutes).
 bench-breakdown: $(STAMP)
-	$(BIN)/python bench/breakdown.py
+	$(BIN)/python tools/bench_breakdown.py
 
 # The language-model chapter's checkpoint: an LSTM trained deterministically
 # (seeded, one thread) in a few CPU minutes; tests/test_char_lm.py checks its

@@ -74,10 +74,7 @@ def sliding_windows(series, window):
         raise ValueError(
             f"window must be smaller than the series length S={S}; got {T}"
         )
-    N = S - T
-    idx = (
-        np.arange(T)[None, :] + np.arange(N)[:, None]
-    )  # (N, T): row n is n, n+1, ..., n+T-1
-    X = series[idx][:, :, None]  # (N, T, 1)
-    y = series[T:, None]  # (N, 1)
+    windows = np.lib.stride_tricks.sliding_window_view(series, T)  # (N+1, T)
+    X = windows[:-1, :, None].copy()  # (N, T, 1): row n is n, ..., n+T-1
+    y = series[T:, None].copy()  # (N, 1)
     return X, y
