@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import ClassVar, Optional
-
-import numpy as np
+from typing import ClassVar
 
 from .clip import clip_grad_norm, grad_norm
 from .validate import as_float_array

@@ -100,7 +100,7 @@ class GRUGrads(Grads):
 
 
 # ---------------------------------------------------------------------------
-# The maths (no checks): what a chapter prints.
+# The maths (no checks); the gru chapter prints the two marked "shown in".
 # ---------------------------------------------------------------------------
 
 

@@ -20,6 +20,23 @@ def _axes(ax):
     return ax
 
 
+def _non_empty_dict(name, value, what):
+    """Refuse anything but a non-empty dict, saying what it should hold."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"{name} must be a non-empty dict {what}")
+
+
+def _legend_below(ax, ncol):
+    """The legend in ``ncol`` columns under the axes; returns the Axes."""
+    ax.legend(
+        fontsize=LEGEND_FONTSIZE,
+        ncol=ncol,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+    )
+    return ax
+
+
 def plot_hidden_heatmap(hs, ax=None, title=None, vmin=-1.0, vmax=1.0):
     """Heatmap of one sequence's hidden states: time on x, unit on y.
 
@@ -261,10 +278,8 @@ def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     chance: optional accuracy of guessing, drawn as a dashed line. Returns the Axes.
     """
     ks = as_float_array("ks", np.asarray(ks, dtype=float), ("K",))
-    if not isinstance(accuracies, dict) or not accuracies:
-        raise ValueError(
-            "accuracies must be a non-empty dict {model name: list of accuracies, one per k}"
-        )
+    what = "{model name: list of accuracies, one per k}"
+    _non_empty_dict("accuracies", accuracies, what)
     ax = _axes(ax)
     for name, acc in accuracies.items():
         acc = as_float_array(
@@ -308,10 +323,7 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
     hidden units to draw. Each implementation gets its own marker (hollow, shrinking in
     size) and line style, so curves that coincide stay visible. Returns the Axes.
     """
-    if not isinstance(hs, dict) or not hs:
-        raise ValueError(
-            "hs must be a non-empty dict {implementation name: hidden states (N, T, H)}"
-        )
+    _non_empty_dict("hs", hs, "{implementation name: hidden states (N, T, H)}")
     ax = _axes(ax)
     for k, (name, value) in enumerate(hs.items()):
         value = as_float_array(
@@ -357,13 +369,7 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
         )
     )
     ax.set_title(title or "the same sequence, every implementation")
-    ax.legend(
-        fontsize=LEGEND_FONTSIZE,
-        ncol=3,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-    )
-    return ax
+    return _legend_below(ax, ncol=3)
 
 
 def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
@@ -372,10 +378,7 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     diffs: {label: (T,) differences}; zeros are drawn at ``floor`` (a log scale has no 0).
     eps: optional {label: machine epsilon}, drawn as dashed horizontal lines. Returns the Axes.
     """
-    if not isinstance(diffs, dict) or not diffs:
-        raise ValueError(
-            "diffs must be a non-empty dict {label: differences per time step (T,)}"
-        )
+    _non_empty_dict("diffs", diffs, "{label: differences per time step (T,)}")
     ax = _axes(ax)
     for k, (label, d) in enumerate(diffs.items()):
         d = as_float_array(
@@ -408,10 +411,4 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     ax.set_xlabel("time step t")
     ax.set_ylabel("max |difference| over batch and units")
     ax.set_title(title or "how far apart, step by step")
-    ax.legend(
-        fontsize=LEGEND_FONTSIZE,
-        ncol=2,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-    )
-    return ax
+    return _legend_below(ax, ncol=2)

@@ -357,7 +357,7 @@ def train_regressor(
         positive_int("epochs", epochs),
         positive_int("batch_size", batch_size),
     )
-    seed = check_seed(seed)
+    seed = check_seed("seed", seed)
     lr = positive_number("lr", lr)
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)

@@ -1,8 +1,7 @@
+import dataclasses
+
 import numpy as np
 import pytest
-
-
-import dataclasses
 
 import companion
 from companion import LSTMParams, RNNParams, cells, rnn_forward
