@@ -42,6 +42,7 @@ class Cell:
              backward(dhs, cache, *dfinals) -> (dx, *dstates0, grads)
     torch:   the torch.nn layer that computes the same (nn.<torch> and
              nn.<torch>Cell), or None if there is none
+    keras:   the keras.layers layer that computes the same, or None
     parts:   (label, ...) of its gate blocks, each with an (H, D + H)
              weight and one bias vector per framework bias (counting)
     """
@@ -56,6 +57,7 @@ class Cell:
     step_backward: Callable
     backward: Callable
     torch: str | None
+    keras: str | None
     parts: tuple
 
     def run(self, x, params, *states):
@@ -85,6 +87,7 @@ CELLS = {
         rnn.rnn_step_backward,
         rnn.rnn_backward,
         "RNN",
+        "SimpleRNN",
         ("hidden state h",),
     ),
     "lstm": Cell(
@@ -98,6 +101,7 @@ CELLS = {
         lstm.lstm_step_backward,
         lstm.lstm_backward,
         "LSTM",
+        "LSTM",
         ("input gate i", "forget gate f", "candidate g", "output gate o"),
     ),
     "gru": Cell(  # either reset variant; GRUParams.random draws "after"
@@ -110,6 +114,7 @@ CELLS = {
         gru.gru_forward,
         gru.gru_step_backward,
         gru.gru_backward,
+        "GRU",
         "GRU",
         ("reset gate r", "update gate z", "candidate g"),
     ),

@@ -189,18 +189,9 @@ def _lstm_backward_math(dhs, dh, dc, x, h0, c0, hs, cs, gates, W_x, W_h):
         dh = dhs[:, t] + dh  # the loss's own gradient at t + what t+1 sends
         dh_total[:, t] = dh
         h_prev, c_prev = (hs[:, t - 1], cs[:, t - 1]) if t > 0 else (h0, c0)
+        step = (x[:, t], h_prev, c_prev, gates[:, t], cs[:, t])  # its cache
         dx[:, t], dh, dc, gx, gh, gb, dc_total[:, t] = (
-            _lstm_step_backward_math(
-                dh,
-                dc,
-                x[:, t],
-                h_prev,
-                c_prev,
-                gates[:, t],
-                cs[:, t],
-                W_x,
-                W_h,
-            )
+            _lstm_step_backward_math(dh, dc, *step, W_x, W_h)
         )
         dW_x += gx
         dW_h += gh
