@@ -10,12 +10,13 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit site-test bench bench-breakdown train-lm execute lab lock check-lock test-latest wheel-test clean
+.PHONY: help venv book test unit lint site-test bench bench-breakdown train-lm execute lab lock check-lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
 	@echo "make test     unit tests + every notebook of every edition under strict nbval"
 	@echo "make unit     unit tests only (fast)"
+	@echo "make lint     ruff check and ruff format --check of companion, tests, tools"
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make bench-breakdown  record where an LSTM step's time goes (minutes)"
@@ -53,17 +54,23 @@ test: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Lint the package, the tests and the scripts: the rules are in pyproject.toml
+# ([tool.ruff.lint]).
+lint: $(STAMP)
+	$(BIN)/ruff check companion tests tools
+	$(BIN)/ruff format --check companion tests tools
+
 site-test: $(STAMP)
 	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest tests/test_site.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
+	$(BIN)/python tools/bench_run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
 
 # Where one time step's time goes (products, element-wise work, overhead), one
 # thread, thread CPU time: writes book/data/bench_breakdown_cpu.csv and
 # bench_kernels_cpu.csv, read by the performance chapter (minutes).
 bench-breakdown: $(STAMP)
-	$(BIN)/python bench/breakdown.py
+	$(BIN)/python tools/bench_breakdown.py
 
 # The language-model chapter's checkpoint: an LSTM trained deterministically
 # (seeded, one thread) in a few CPU minutes; tests/test_char_lm.py checks its

@@ -9,16 +9,11 @@ Convention (the book's notation page): batch first (N, T, D), row vectors
 GRU blocks in the order r, z, g (PyTorch's; Keras packs z, r, h).
 """
 
+from .cells import CELLS
+from .clip import clip_grad_norm, grad_norm
 from .counting import breakdown_table, count_params, param_breakdown
 from .data import random_sequences, zeroed_sequences
-from .gradcheck import (
-    check_gradient,
-    clip_grad_norm,
-    grad_norm,
-    numerical_gradient,
-    relative_error,
-)
-from .grads import LSTMGrads, RNNGrads
+from .gradcheck import check_gradient, numerical_gradient, relative_error
 from .gru import (
     GRUGrads,
     GRUParams,
@@ -28,17 +23,27 @@ from .gru import (
     gru_step_backward,
 )
 from .lstm import (
+    GATES,
+    LSTMGrads,
+    LSTMParams,
     lstm_backward,
     lstm_forward,
     lstm_step,
     lstm_step_backward,
-    sigmoid,
 )
 from .notebook import seed_everything, setup_notebook
-from .params import GATES, LSTMParams, RNNParams
-from .rnn import rnn_backward, rnn_forward, rnn_step, rnn_step_backward
+from .ops import sigmoid, softmax
+from .rnn import (
+    RNNGrads,
+    RNNParams,
+    rnn_backward,
+    rnn_forward,
+    rnn_step,
+    rnn_step_backward,
+)
 
 __all__ = [
+    "CELLS",
     "GATES",
     "GRUGrads",
     "GRUParams",
@@ -70,6 +75,7 @@ __all__ = [
     "seed_everything",
     "setup_notebook",
     "sigmoid",
+    "softmax",
     "zeroed_sequences",
 ]
 __version__ = "0.1.0"

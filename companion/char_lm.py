@@ -15,26 +15,20 @@ gradient dh0 is dropped), which is what PyTorch's ``.detach()`` does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from . import validate
-from .gru import GRUParams, gru_backward, gru_forward
-from .lstm import lstm_backward, lstm_forward
-from .params import LSTMParams, RNNParams
-from .rnn import rnn_backward, rnn_forward
+from . import cells, validate
 from .text import cross_entropy
-
-#: kind -> the cell's parameter class
-CELLS = {"rnn": RNNParams, "gru": GRUParams, "lstm": LSTMParams}
 
 
 @dataclass(frozen=True, eq=False)
 class CharLM:
     """A recurrent cell and its output layer.
 
-    cell: RNNParams, GRUParams (reset after) or LSTMParams with D = V
+    cell: the parameters of any cell of companion.cells (RNNParams,
+          LSTMParams, GRUParams, ...) with D = V
     W_hy: (H, V) output weights; b_y: (V,) output bias
     """
 
@@ -43,7 +37,8 @@ class CharLM:
     b_y: np.ndarray
 
     def __post_init__(self):
-        validate.instance_of("cell", self.cell, tuple(CELLS.values()))
+        kinds = tuple(c.params for c in cells.CELLS.values())
+        validate.instance_of("cell", self.cell, kinds)
         H, V = self.cell.H, self.cell.D
         W_hy = validate.as_float_array("W_hy", self.W_hy, (("H", H), ("V", V)))
         b_y = validate.as_float_array("b_y", self.b_y, (("V", V),))
@@ -52,13 +47,13 @@ class CharLM:
 
     @property
     def kind(self) -> str:
-        """'rnn', 'gru' or 'lstm'."""
-        return next(k for k, c in CELLS.items() if isinstance(self.cell, c))
+        """The cell's name in companion.cells: 'rnn', 'lstm', 'gru', ..."""
+        return cells.of(self.cell).name
 
     @classmethod
     def random(cls, kind, V, H, rng, dtype=np.float64) -> CharLM:
         """Every weight uniform in [-1/sqrt(H), 1/sqrt(H)], PyTorch's range."""
-        cell_cls = CELLS[validate.one_of("kind", kind, tuple(CELLS))]
+        cell_cls = cells.get(kind, "kind").params
         cell = cell_cls.random(V, H, rng, dtype=dtype)
         s = 1.0 / np.sqrt(H)
         W_hy = rng.uniform(-s, s, (H, V)).astype(dtype)
@@ -78,10 +73,10 @@ class CharLM:
 
 
 def initial_state(model: CharLM, N):
-    """Zeros: h (N, H), or (h, c) for the LSTM."""
+    """Zeros: h (N, H), or a tuple such as (h, c) for a cell of two states."""
     N = validate.positive_int("N", N)
-    h = np.zeros((N, model.cell.H), model.W_hy.dtype)
-    return (h, h.copy()) if model.kind == "lstm" else h
+    zeros = cells.of(model.cell).zero_states(N, model.cell.H, model.W_hy.dtype)
+    return zeros[0] if len(zeros) == 1 else zeros
 
 
 def _one_hot(X, V, dtype):
@@ -98,13 +93,10 @@ def _one_hot(X, V, dtype):
 def lm_forward(model: CharLM, X, state):
     """logits (N, T, V), the last state, and a cache for ``lm_backward``."""
     x = _one_hot(X, model.cell.D, model.W_hy.dtype)
-    if model.kind == "lstm":
-        hs, h_T, c_T, cache = lstm_forward(x, model.cell, *state)
-        state_T = (h_T, c_T)
-    elif model.kind == "gru":
-        hs, state_T, cache = gru_forward(x, model.cell, state)
-    else:
-        hs, state_T, cache = rnn_forward(x, model.cell, state)
+    cell = cells.of(model.cell)
+    states = state if isinstance(state, tuple) else (state,)
+    hs, finals, cache = cell.run(x, model.cell, *states)
+    state_T = finals[0] if len(finals) == 1 else finals
     logits = hs @ model.W_hy + model.b_y  # (N, T, H) @ (H, V)
     return logits, state_T, (model, hs, cache)
 
@@ -119,11 +111,7 @@ def lm_backward(dlogits, cache) -> dict:
     dW_hy = np.einsum("nth,ntv->hv", hs, dlogits)
     db_y = dlogits.sum(axis=(0, 1))
     dhs = dlogits @ model.W_hy.T  # (N, T, V) @ (V, H)
-    backward = {"rnn": rnn_backward, "gru": gru_backward}
-    if model.kind == "lstm":
-        grads = lstm_backward(dhs, cell_cache)[-1]
-    else:
-        grads = backward[model.kind](dhs, cell_cache)[-1]
+    grads = cells.of(model.cell).backward(dhs, cell_cache)[-1]
     return {**grads.as_dict(), "dW_hy": dW_hy, "db_y": db_y}
 
 
@@ -176,9 +164,7 @@ def load_char_lm(path, dtype=np.float64):
             for k in f.files
             if k.startswith("meta_")
         }
-    cell_cls = CELLS[validate.one_of("kind", kind, tuple(CELLS))]
-    names = [n for n in arrays if n not in ("W_hy", "b_y")]
-    order = {"rnn": ("W_xh", "W_hh", "b_h"), "lstm": ("W_x", "W_h", "b")}
-    order["gru"] = ("W_x", "W_h", "b", "b_hg")
-    cell = cell_cls(*(arrays[n] for n in order[kind] if n in names))
+    cell_cls = cells.get(kind, "kind").params
+    names = [f.name for f in fields(cell_cls) if f.name in arrays]
+    cell = cell_cls(**{n: arrays[n] for n in names})
     return CharLM(cell, arrays["W_hy"], arrays["b_y"]), meta

@@ -14,23 +14,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from . import cells
 from .validate import boolean, one_of, positive_int
 
-KINDS = ("rnn", "lstm", "gru", "dense")
 FRAMEWORKS = ("keras", "torch")
 
-_LSTM_PARTS = (
-    ("i", "input gate i"),
-    ("f", "forget gate f"),
-    ("g", "candidate g"),
-    ("o", "output gate o"),
-)
 
-_GRU_PARTS = (
-    ("r", "reset gate r"),
-    ("z", "update gate z"),
-    ("g", "candidate g"),
-)
+def kinds() -> tuple:
+    """The kinds counted: every cell of companion.cells, and "dense"."""
+    return (*cells.CELLS, "dense")
 
 
 class PartCount(NamedTuple):
@@ -59,14 +51,15 @@ def param_breakdown(
 ):
     """Per-part parameter counts of a layer, as a list of PartCount rows.
 
-    kind: "rnn", "lstm", "gru" or "dense"; input_dim: D; units: H;
+    kind: "rnn", "lstm", "gru" (any cell of companion.cells) or "dense";
+    input_dim: D; units: H;
     framework: "keras" (one bias per part) or "torch" (two biases per
     recurrent part: b_ih and b_hh). Dense layers have one bias in both.
     reset_after: GRU only (default True): Keras' GRU then has a second bias
     per part too; False (Keras only) is the original GRU with one.
     The rows add up to count_params(kind, input_dim, units, framework, reset_after).
     """
-    kind = one_of("kind", kind, KINDS)
+    kind = one_of("kind", kind, kinds())
     framework = one_of("framework", framework, FRAMEWORKS)
     reset_after = _reset_after(kind, reset_after)
     if reset_after is False and framework == "torch":
@@ -78,13 +71,8 @@ def param_breakdown(
     if kind == "dense":
         return [PartCount("dense y = x W + b", (D, H), D * H, H, D * H + H)]
     n_bias_vectors = 2 if framework == "torch" or reset_after else 1
-    parts = {
-        "rnn": [("h", "hidden state h")],
-        "lstm": _LSTM_PARTS,
-        "gru": _GRU_PARTS,
-    }[kind]
     rows = []
-    for _, label in parts:
+    for label in cells.get(kind, "kind").parts:
         n_w = H * (D + H)
         n_b = n_bias_vectors * H
         rows.append(PartCount(label, (H, D + H), n_w, n_b, n_w + n_b))

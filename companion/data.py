@@ -32,7 +32,7 @@ def zeroed_sequences(dtype=np.float32):
 def random_sequences(N, T, D, rng, dtype=np.float64):
     """Standard-normal inputs of shape (N, T, D), drawn from ``rng``."""
     N, T, D = (positive_int(k, v) for k, v in (("N", N), ("T", T), ("D", D)))
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     return rng.standard_normal((N, T, D)).astype(dtype)
 
 
@@ -51,7 +51,7 @@ def noisy_sine(
         raise ValueError(
             f"n_steps must be at least 2 to make a series; got {n_steps}"
         )
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     period = validate.positive_number("period", period)
     amplitude = validate.non_negative_number("amplitude", amplitude)
     noise = validate.non_negative_number("noise", noise)
@@ -74,10 +74,7 @@ def sliding_windows(series, window):
         raise ValueError(
             f"window must be smaller than the series length S={S}; got {T}"
         )
-    N = S - T
-    idx = (
-        np.arange(T)[None, :] + np.arange(N)[:, None]
-    )  # (N, T): row n is n, n+1, ..., n+T-1
-    X = series[idx][:, :, None]  # (N, T, 1)
-    y = series[T:, None]  # (N, 1)
+    windows = np.lib.stride_tricks.sliding_window_view(series, T)  # (N+1, T)
+    X = windows[:-1, :, None].copy()  # (N, T, 1): row n is n, ..., n+T-1
+    y = series[T:, None].copy()  # (N, 1)
     return X, y

@@ -1,4 +1,4 @@
-"""Checking gradients by finite differences, and clipping them by their norm.
+"""Checking gradients by finite differences.
 
 A gradient check compares an analytic gradient (from a backward pass) with
 central differences of the loss itself:
@@ -10,20 +10,22 @@ The error of this estimate is of order eps**2 (truncation) plus
 far below 1e-7, with float32 they are not, so the check insists on float64.
 
 The point x is a float64 array or a parameter container (RNNParams,
-LSTMParams); gradients are arrays or the matching gradient containers
-(RNNGrads, LSTMGrads of companion.grads), which hold one array per weight.
+LSTMParams, GRUParams: any cell of companion.cells); gradients are arrays or the matching gradient containers
+(RNNGrads, LSTMGrads, GRUGrads), which hold one array per weight. The
+gradient norm and clipping live in companion.clip.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .grads import GRADS_FOR, Grads
+from . import cells
+from .grads import Grads
 from .validate import non_negative_number, positive_number
 
 
 def _is_params(value) -> bool:
-    return type(value) in GRADS_FOR
+    return cells.of(value) is not None
 
 
 def _arrays(name, value):
@@ -49,7 +51,7 @@ def _rebuild(like, arrays):
 def _grads_of(x, arrays):
     """The gradient container for the point x (or an array for an array)."""
     if _is_params(x):
-        return GRADS_FOR[type(x)](*arrays.values())
+        return cells.of(x).grads(*arrays.values())
     return arrays[next(iter(arrays))]
 
 
@@ -166,64 +168,3 @@ def check_gradient(name, f, x, analytic, tol=1e-7, eps=1e-6, atol=0.0):
                 f"(absolute difference {gap:.3e})"
             )
     return f"{name}: relative error < {tol:.0e}"
-
-
-def grad_norm(grads):
-    """The global L2 norm of gradients: sqrt(sum of every entry squared).
-
-    grads: an ndarray, a gradient container (RNNGrads, LSTMGrads; its
-    parameter gradients, not dh / dc), or a list/tuple of ndarrays.
-    NaN or infinite entries give a NaN or infinite norm.
-    """
-    arrays = (
-        list(grads)
-        if isinstance(grads, (list, tuple))
-        else list(_arrays("grads", grads).values())
-    )
-    if not arrays:
-        raise ValueError(
-            "grads must hold at least one array; got an empty sequence"
-        )
-    total = 0.0
-    for k, a in enumerate(arrays):
-        a = np.asarray(a)
-        if not np.issubdtype(a.dtype, np.floating):
-            raise ValueError(
-                f"grads[{k}] must hold floating-point numbers; "
-                f"got dtype {a.dtype}"
-            )
-        total += float(np.sum(a.astype(np.float64) ** 2))
-    return float(np.sqrt(total))
-
-
-def clip_grad_norm(grads, max_norm, eps=1e-6):
-    """Scale all gradients together to a global norm of at most ``max_norm``.
-
-    g <- g * min(1, max_norm / (||g|| + eps)), with ||g|| the norm over every
-    entry of every array (``grad_norm``); the same rule as
-    torch.nn.utils.clip_grad_norm_. The direction of the gradient is kept; only
-    its length shrinks. grads: an ndarray, a gradient container (RNNGrads,
-    LSTMGrads), or a list/tuple of ndarrays max_norm: positive number returns
-    (clipped, norm): clipped of the same kind, shapes and dtypes as grads (new
-    arrays, without dh / dc; the input is not changed), norm the global norm
-    before clipping.
-    """
-    max_norm = positive_number("max_norm", max_norm)
-    eps = positive_number("eps", eps)
-    norm = grad_norm(grads)
-    if not np.isfinite(norm):
-        raise ValueError(
-            "grads contain NaN or infinite values; clipping cannot repair them"
-        )
-    scale = min(1.0, max_norm / (norm + eps))
-    if isinstance(grads, (list, tuple)):
-        clipped = [
-            np.asarray(a) * np.asarray(scale, dtype=np.asarray(a).dtype)
-            for a in grads
-        ]
-        return type(grads)(clipped), norm
-    arrays = {
-        k: a * np.asarray(scale, dtype=a.dtype)
-        for k, a in _arrays("grads", grads).items()
-    }
-    return _rebuild(grads, arrays), norm

@@ -1,4 +1,4 @@
-"""Gradient containers: dL/dW for every weight of a cell, named as gradients.
+"""The base of every cell's gradient container: dL/dW, named as gradients.
 
 A backward pass returns one of these, not a parameter container: its fields
 carry a ``d`` prefix (``dW_xh``), its messages and repr say ``dL/dW_xh``, and
@@ -6,8 +6,10 @@ it accepts NaN and infinite values, so an exploding float32 gradient can be
 shown instead of refused. After a sequence backward it also carries the
 gradient that reached every hidden state (``dh``, and ``dc`` for the LSTM).
 
-    RNNGrads:  dW_xh (D, H), dW_hh (H, H), db_h (H,);       dh (N, T, H)
-    LSTMGrads: dW_x (D, 4H), dW_h (H, 4H), db (4H,);        dh, dc (N, T, H)
+    RNNGrads (companion.rnn):   dW_xh (D, H), dW_hh (H, H), db_h (H,); dh
+    LSTMGrads (companion.lstm): dW_x (D, 4H), dW_h (H, 4H), db (4H,); dh, dc
+    GRUGrads (companion.gru):   dW_x (D, 3H), dW_h (H, 3H), db (3H,),
+                                db_hg (H,) or None; dh
 
 A gradient has its parameter's shape, so a new cell's subclass states its
 ``PARAMS`` class, its fields and ``STEPS``, and the shapes follow: with
@@ -20,15 +22,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import ClassVar, Optional
+from typing import ClassVar
 
-import numpy as np
-
-from .params import LSTMParams, RNNParams
-from .validate import as_float_array, positive_number
-
-#: parameter class -> its gradient class (filled by Grads subclasses)
-GRADS_FOR: dict = {}
+from .clip import clip_grad_norm, grad_norm
+from .validate import as_float_array
 
 
 def _resolve(spec, dims):
@@ -44,7 +41,7 @@ def _resolve(spec, dims):
 
 @dataclass(frozen=True, eq=False)
 class Grads:
-    """Base of RNNGrads / LSTMGrads: checks shapes, allows NaN and inf.
+    """Base of RNNGrads, LSTMGrads, GRUGrads: checks shapes, allows NaN, inf.
 
     Subclasses list the parameter gradients first, then the per-step
     gradients (``dh``, ``dc``), which may be None. A parameter gradient
@@ -57,11 +54,6 @@ class Grads:
     SHAPES: ClassVar[dict] = {}
     STEPS: ClassVar[tuple] = ()  # per-step fields, e.g. ("dh",)
     OPTIONAL: ClassVar[tuple] = ()  # parameter gradients that may be None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.PARAMS is not type(None):
-            GRADS_FOR[cls.PARAMS] = cls
 
     def __post_init__(self):
         shapes, dims = self.shapes(), {}
@@ -107,15 +99,10 @@ class Grads:
 
     def norm(self) -> float:
         """The global L2 norm of the parameter gradients (``grad_norm``)."""
-        from .gradcheck import grad_norm
-
         return grad_norm(self)
 
     def clip(self, max_norm, eps=1e-6):
         """``clip_grad_norm(self, max_norm, eps)``: (clipped, norm before)."""
-        from .gradcheck import clip_grad_norm
-
-        positive_number("max_norm", max_norm)
         return clip_grad_norm(self, max_norm, eps)
 
     def __repr__(self):
@@ -125,30 +112,3 @@ class Grads:
             if value is not None:
                 parts.append(f"dL/{name} {tuple(value.shape)}")
         return f"{type(self).__name__}({', '.join(parts)})"
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class RNNGrads(Grads):
-    """Gradients of a loss L for the vanilla RNN (see the module docstring)."""
-
-    PARAMS: ClassVar[type] = RNNParams
-    STEPS: ClassVar[tuple] = ("dh",)
-
-    dW_xh: np.ndarray
-    dW_hh: np.ndarray
-    db_h: np.ndarray
-    dh: Optional[np.ndarray] = None
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class LSTMGrads(Grads):
-    """Gradients of a loss L for the LSTM (see the module docstring)."""
-
-    PARAMS: ClassVar[type] = LSTMParams
-    STEPS: ClassVar[tuple] = ("dh", "dc")
-
-    dW_x: np.ndarray
-    dW_h: np.ndarray
-    db: np.ndarray
-    dh: Optional[np.ndarray] = None
-    dc: Optional[np.ndarray] = None

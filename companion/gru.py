@@ -28,7 +28,7 @@ import numpy as np
 
 from . import validate
 from .grads import Grads
-from .lstm import sigmoid
+from .ops import sigmoid
 from .params import BlockParams, uniform_draw
 from .validate import as_float_array, instance_of
 
@@ -43,10 +43,12 @@ class GRUParams(BlockParams):
     W_h:  (H, 3H) recurrent weights, same column blocks
     b:    (3H,)   input-side bias (the r and z parts hold both framework biases)
     b_hg: (H,)    recurrent bias of the candidate, for the reset-AFTER variant;
-          None for the reset-BEFORE variant (the original GRU)
+          None for the reset-BEFORE variant (the original GRU), and then left
+          out of ``as_dict()``
     """
 
     BLOCKS: ClassVar[int] = 3
+    GATES: ClassVar[tuple] = GRU_GATES
 
     W_x: np.ndarray
     W_h: np.ndarray
@@ -76,23 +78,6 @@ class GRUParams(BlockParams):
         W_x, W_h, b = draw(D, 3 * H), draw(H, 3 * H), draw(3 * H)
         return cls(W_x, W_h, b, draw(H) if reset_after else None)
 
-    def astype(self, dtype) -> "GRUParams":
-        """The same parameters (and variant) cast to ``dtype``."""
-        return GRUParams(
-            *(np.asarray(a, dtype=dtype) for a in self.as_dict().values())
-        )
-
-    def gate(self, name: str):
-        """One block's slice ``(W_x[:, k], W_h[:, k], b[k])`` for name in 'r', 'z', 'g'."""
-        k = GRU_GATES.index(validate.one_of("name", name, GRU_GATES))
-        cols = slice(k * self.H, (k + 1) * self.H)
-        return self.W_x[:, cols], self.W_h[:, cols], self.b[cols]
-
-    def as_dict(self) -> dict:
-        """{name: array}: W_x, W_h, b, and b_hg for the reset-after variant only."""
-        out = {"W_x": self.W_x, "W_h": self.W_h, "b": self.b}
-        return out if self.b_hg is None else {**out, "b_hg": self.b_hg}
-
 
 @dataclass(frozen=True, eq=False, repr=False)
 class GRUGrads(Grads):
@@ -115,7 +100,7 @@ class GRUGrads(Grads):
 
 
 # ---------------------------------------------------------------------------
-# The maths (no checks): what a chapter prints.
+# The maths (no checks); the gru chapter prints the two marked "shown in".
 # ---------------------------------------------------------------------------
 
 
@@ -212,25 +197,16 @@ class GRUCache(NamedTuple):
     params: GRUParams
 
 
-def _check_params(params):
-    return instance_of("params", params, GRUParams)
-
-
-def _check_cache(cache, cls, source):
-    return instance_of("cache", cache, cls, f" returned by {source}")
-
-
 def gru_step(x_t, h_prev, params: GRUParams):
     """One GRU step (see the module docstring for the equations).
 
-    x_t: (N, D); h_prev: (N, H); params: GRUParams (either variant)
+    x_t: (N, D); h_prev: (N, H), or None for zeros; params: GRUParams
+    (either variant)
     returns (h_t, cache): h_t (N, H) in the dtype of x_t, cache a GRUStepCache
     """
-    p = _check_params(params)
+    p = instance_of("params", params, GRUParams)
     x_t = as_float_array("x_t", x_t, ("N", ("D", p.D)))
-    h_prev = as_float_array(
-        "h_prev", h_prev, (("N", x_t.shape[0]), ("H", p.H)), dtype=x_t.dtype
-    )
+    h_prev = validate.state("h_prev", h_prev, x_t.shape[0], p.H, x_t.dtype)
     p = p.astype(x_t.dtype)
     h_t, gates, m = _gru_step_math(x_t, h_prev, p.W_x, p.W_h, p.b, p.b_hg)
     return h_t, GRUStepCache(x_t, h_prev, gates, m, p)
@@ -243,16 +219,10 @@ def gru_forward(x, params: GRUParams, h0=None):
     returns (hs, h_T, cache): hs (N, T, H) every hidden state, h_T (N, H) the last,
     both in the dtype of x; cache a GRUCache for ``gru_backward``
     """
-    p = _check_params(params)
+    p = instance_of("params", params, GRUParams)
     x = as_float_array("x", x, ("N", "T", ("D", p.D)))
-    N, T, _ = x.shape
-    dtype, H = x.dtype, p.H
-    h0 = (
-        np.zeros((N, H), dtype)
-        if h0 is None
-        else as_float_array("h0", h0, (("N", N), ("H", H)), dtype=dtype)
-    )
-    p = p.astype(dtype)
+    h0 = validate.state("h0", h0, x.shape[0], p.H, x.dtype)
+    p = p.astype(x.dtype)
     hs, gates, ms = _gru_sequence(x, h0, p.W_x, p.W_h, p.b, p.b_hg)
     return hs, hs[:, -1].copy(), GRUCache(x, h0, hs, gates, ms, p)
 
@@ -264,7 +234,7 @@ def gru_step_backward(dh_t, cache: GRUStepCache):
     returns (dx_t, dh_prev, grads): dx_t (N, D), dh_prev (N, H), grads a GRUGrads
     (dW_x (D, 3H), dW_h (H, 3H), db (3H,), db_hg (H,) or None; dh None)
     """
-    x_t, h_prev, gates, m, p = _check_cache(cache, GRUStepCache, "gru_step")
+    x_t, h_prev, gates, m, p = validate.cache(cache, GRUStepCache, "gru_step")
     dh_t = as_float_array(
         "dh_t", dh_t, (("N", h_prev.shape[0]), ("H", p.H)), dtype=h_prev.dtype
     )
@@ -282,17 +252,13 @@ def gru_backward(dhs, cache: GRUCache, dh_T=None):
     returns (dx, dh0, grads): dx (N, T, D), dh0 (N, H), grads a GRUGrads with
     dW_x, dW_h, db, db_hg (None for "before") and dh (N, T, H), the total dL/dh_t
     """
-    x, h0, hs, gates, ms, p = _check_cache(cache, GRUCache, "gru_forward")
+    x, h0, hs, gates, ms, p = validate.cache(cache, GRUCache, "gru_forward")
     N, T, H = hs.shape
     dtype = hs.dtype
     dhs = as_float_array(
         "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=dtype
     )
-    dh = (
-        np.zeros((N, H), dtype)
-        if dh_T is None
-        else as_float_array("dh_T", dh_T, (("N", N), ("H", H)), dtype=dtype)
-    )
+    dh = validate.state("dh_T", dh_T, N, H, dtype)
     dx, dh_total = np.empty_like(x), np.empty_like(hs)  # (N, T, D), (N, T, H)
     totals = [np.zeros_like(p.W_x), np.zeros_like(p.W_h), np.zeros_like(p.b)]
     totals.append(None if p.b_hg is None else np.zeros_like(p.b_hg))

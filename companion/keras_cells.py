@@ -23,7 +23,8 @@ import numpy as np
 from keras import ops
 
 from .gru import GRUParams
-from .params import GATES, LSTMParams, RNNParams
+from .lstm import GATES, LSTMParams
+from .rnn import RNNParams
 from .validate import boolean, instance_of, positive_int
 
 _CELL_GATES = (

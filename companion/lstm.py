@@ -18,27 +18,62 @@ Four public functions, each forward returning what its backward needs:
                                                   dc_T=None)
 
 Arguments are checked once, in these four; the ``_math`` functions are
-the bare equations.
+the bare equations, without checks. ``sigmoid`` lives in companion.ops.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple, Optional
 
 import numpy as np
 
-from .grads import LSTMGrads
-from .params import LSTMParams
+from . import validate
+from .grads import Grads
+from .ops import sigmoid
+from .params import BlockParams
 from .validate import as_float_array, instance_of
 
+GATES = ("i", "f", "g", "o")
 
-def sigmoid(z):
-    """The logistic function 1 / (1 + exp(-z)), computed without overflow.
 
-    z: any shape; returns the same shape and dtype, values in (0, 1).
+@dataclass(frozen=True, eq=False)
+class LSTMParams(BlockParams):
+    """Weights of an LSTM with packed gates in the order i, f, g, o.
+
+    W_x: (D, 4H) input weights, columns [i | f | g | o]
+    W_h: (H, 4H) recurrent weights, same column blocks
+    b:   (4H,)   one bias (Keras' layout; PyTorch splits it in two)
+
+    ``p.gate("f")`` is one gate's (W_x[:, k], W_h[:, k], b[k]).
+    ``LSTMParams.random(D, H, rng)`` draws every entry uniform in
+    +-1/sqrt(H), PyTorch's range for nn.LSTM. Keras 3 uses a Glorot-uniform
+    kernel, an orthogonal recurrent kernel and a zero bias with the forget
+    gate's block at 1 (unit_forget_bias).
     """
-    z = np.asarray(z)
-    return np.exp(-np.logaddexp(0, -z)).astype(z.dtype, copy=False)
+
+    BLOCKS: ClassVar[int] = 4
+    GATES: ClassVar[tuple] = GATES
+
+    W_x: np.ndarray
+    W_h: np.ndarray
+    b: np.ndarray
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LSTMGrads(Grads):
+    """Gradients of a loss L for the LSTM: dL/dW_x (D, 4H), dL/dW_h (H, 4H),
+    dL/db (4H,) and, after ``lstm_backward``, dh and dc (N, T, H): the total
+    gradient on every h_t and c_t. NaN and inf are kept as they are."""
+
+    PARAMS: ClassVar[type] = LSTMParams
+    STEPS: ClassVar[tuple] = ("dh", "dc")
+
+    dW_x: np.ndarray
+    dW_h: np.ndarray
+    db: np.ndarray
+    dh: Optional[np.ndarray] = None
+    dc: Optional[np.ndarray] = None
 
 
 class LSTMStepCache(NamedTuple):
@@ -154,18 +189,9 @@ def _lstm_backward_math(dhs, dh, dc, x, h0, c0, hs, cs, gates, W_x, W_h):
         dh = dhs[:, t] + dh  # the loss's own gradient at t + what t+1 sends
         dh_total[:, t] = dh
         h_prev, c_prev = (hs[:, t - 1], cs[:, t - 1]) if t > 0 else (h0, c0)
+        step = (x[:, t], h_prev, c_prev, gates[:, t], cs[:, t])  # its cache
         dx[:, t], dh, dc, gx, gh, gb, dc_total[:, t] = (
-            _lstm_step_backward_math(
-                dh,
-                dc,
-                x[:, t],
-                h_prev,
-                c_prev,
-                gates[:, t],
-                cs[:, t],
-                W_x,
-                W_h,
-            )
+            _lstm_step_backward_math(dh, dc, *step, W_x, W_h)
         )
         dW_x += gx
         dW_h += gh
@@ -174,13 +200,6 @@ def _lstm_backward_math(dhs, dh, dc, x, h0, c0, hs, cs, gates, W_x, W_h):
 
 
 # ---- the public entries: check, then compute -----------------------------
-
-
-def _state(name, value, N, H, dtype):
-    """A checked (N, H) state in ``dtype``, zeros where ``value`` is None."""
-    if value is None:
-        return np.zeros((N, H), dtype=dtype)
-    return as_float_array(name, value, (("N", N), ("H", H)), dtype=dtype)
 
 
 def lstm_step(x_t, h_prev, c_prev, params: LSTMParams):
@@ -196,8 +215,8 @@ def lstm_step(x_t, h_prev, c_prev, params: LSTMParams):
     p = instance_of("params", params, LSTMParams)
     x_t = as_float_array("x_t", x_t, ("N", ("D", p.D)))
     N, dtype = x_t.shape[0], x_t.dtype
-    h_prev = _state("h_prev", h_prev, N, p.H, dtype)
-    c_prev = _state("c_prev", c_prev, N, p.H, dtype)
+    h_prev = validate.state("h_prev", h_prev, N, p.H, dtype)
+    c_prev = validate.state("c_prev", c_prev, N, p.H, dtype)
     p = p.astype(dtype)
     h_t, c_t, gates = _lstm_step_math(x_t, h_prev, c_prev, p.W_x, p.W_h, p.b)
     return h_t, c_t, LSTMStepCache(x_t, h_prev, c_prev, gates, c_t, p)
@@ -216,16 +235,12 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     p = instance_of("params", params, LSTMParams)
     x = as_float_array("x", x, ("N", "T", ("D", p.D)))
     N, dtype = x.shape[0], x.dtype
-    h0 = _state("h0", h0, N, p.H, dtype)
-    c0 = _state("c0", c0, N, p.H, dtype)
+    h0 = validate.state("h0", h0, N, p.H, dtype)
+    c0 = validate.state("c0", c0, N, p.H, dtype)
     p = p.astype(dtype)
     hs, cs, gates = _lstm_sequence(x, h0, c0, p.W_x, p.W_h, p.b)
     cache = LSTMCache(x, h0, c0, hs, cs, gates, p)
     return hs, hs[:, -1].copy(), cs[:, -1].copy(), cache
-
-
-def _cache(cache, cls, source):
-    return instance_of("cache", cache, cls, f" returned by {source}")
 
 
 def lstm_step_backward(dh_t, dc_t, cache: LSTMStepCache):
@@ -238,12 +253,12 @@ def lstm_step_backward(dh_t, dc_t, cache: LSTMStepCache):
     (N, H); grads an LSTMGrads with dL/dW_x (D, 4H), dL/dW_h (H, 4H),
     dL/db (4H,).
     """
-    x_t, h_prev, c_prev, gates, c_t, p = _cache(
+    x_t, h_prev, c_prev, gates, c_t, p = validate.cache(
         cache, LSTMStepCache, "lstm_step"
     )
     N, dtype = c_t.shape[0], c_t.dtype
     dh_t = as_float_array("dh_t", dh_t, (("N", N), ("H", p.H)), dtype=dtype)
-    dc_t = _state("dc_t", dc_t, N, p.H, dtype)
+    dc_t = validate.state("dc_t", dc_t, N, p.H, dtype)
     dx_t, dh_prev, dc_prev, dW_x, dW_h, db, _ = _lstm_step_backward_math(
         dh_t, dc_t, x_t, h_prev, c_prev, gates, c_t, p.W_x, p.W_h
     )
@@ -262,23 +277,16 @@ def lstm_backward(dhs, cache: LSTMCache, dh_T=None, dc_T=None):
     dh, dc (N, T, H): the total gradient on every h_t and every c_t
     (through h_t and along the cell state to step t+1).
     """
-    x, h0, c0, hs, cs, gates, p = _cache(cache, LSTMCache, "lstm_forward")
+    x, h0, c0, hs, cs, gates, p = validate.cache(
+        cache, LSTMCache, "lstm_forward"
+    )
     N, T, H = hs.shape
     dhs = as_float_array(
         "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype
     )
-    dh = _state("dh_T", dh_T, N, H, hs.dtype)
-    dc = _state("dc_T", dc_T, N, H, hs.dtype)
+    dh = validate.state("dh_T", dh_T, N, H, hs.dtype)
+    dc = validate.state("dc_T", dc_T, N, H, hs.dtype)
     dx, dh0, dc0, dW_x, dW_h, db, dh_total, dc_total = _lstm_backward_math(
         dhs, dh, dc, x, h0, c0, hs, cs, gates, p.W_x, p.W_h
     )
     return dx, dh0, dc0, LSTMGrads(dW_x, dW_h, db, dh=dh_total, dc=dc_total)
-
-
-# Private names companion.bench still imports (it moves to the ones above).
-def _check_params(params):  # pragma: no cover - bench compatibility
-    return instance_of("params", params, LSTMParams)
-
-
-def _cell(z, c_prev, H):  # pragma: no cover - bench compatibility
-    return _lstm_cell_math(z, c_prev)[:2]

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import validate
+from . import cells, validate
 from .validate import one_of, positive_int, positive_number
 
-#: cell name -> the torch.nn layer class that runs it (a new cell adds one)
-CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+def _torch_cells() -> tuple:
+    """The cells of companion.cells that have a torch.nn layer."""
+    return tuple(k for k, c in cells.CELLS.items() if c.torch)
 
 
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
@@ -40,7 +42,7 @@ def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
     if C < 2:
         raise ValueError(f"n_classes must be at least 2; got {C}")
     noise = positive_number("noise", noise)
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     y = rng.integers(0, C, size=n)
     X = np.zeros((n, k + 1, C + 1), dtype=dtype)
     X[:, 1:, :C] = noise * rng.standard_normal(
@@ -83,7 +85,7 @@ def recall_model(
     import torch
     from torch import nn
 
-    cell = one_of("cell", cell, tuple(CELLS))
+    cell = one_of("cell", cell, _torch_cells())
     D, H, C = (
         positive_int(n, v)
         for n, v in (
@@ -101,7 +103,8 @@ def recall_model(
     class RecallModel(nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = getattr(nn, CELLS[cell])(D, H, batch_first=True)
+            layer = getattr(nn, cells.get(cell).torch)
+            self.rnn = layer(D, H, batch_first=True)
             self.head = nn.Linear(H, C)
 
         def forward(self, x):
@@ -170,7 +173,7 @@ def train_recall(
         positive_int("batch_size", batch_size),
     )
     lr = positive_number("lr", lr)
-    seed = validate.seed(seed)
+    seed = validate.seed("seed", seed)
     C = max(int(y.max()) + 1, 2)
     torch.manual_seed(int(seed))
     model = recall_model(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import random
 import sys
-import warnings
 
 import numpy as np
 
@@ -42,7 +41,7 @@ def seed_everything(seed=0):
     again at 'lstm', 'dense', ... and printed summaries do not depend on what
     ran before. Returns ``numpy.random.default_rng(seed)``.
     """
-    seed = validate.seed(seed)
+    seed = validate.seed("seed", seed)
     random.seed(seed)
     np.random.seed(seed)
     if "keras" in sys.modules or "tensorflow" in sys.modules:
@@ -85,8 +84,6 @@ def setup_notebook(seed=0, frameworks=(), torch_threads=None):
             raise ValueError('torch_threads needs "torch" in frameworks')
     os.environ.update(_TERMINAL_ENV)
     quiet_tensorflow()
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", category=FutureWarning)
     if "tensorflow" in frameworks:
         import keras  # noqa: F401  (imports tensorflow as its backend)
         import tensorflow as tf

@@ -1,4 +1,4 @@
-"""A small optimiser (Adam) and gradient clipping, in NumPy.
+"""A small optimiser (Adam), in NumPy, and the clipping it is used with.
 
 Parameters travel as a dict {name: array}; gradients as a dict
 {"d" + name: array} (the names of the package's gradient containers, e.g.
@@ -12,6 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import validate
+
+# Gradient norm and clipping live in companion.clip (one implementation for
+# the package); here under the names the language-model chapter uses.
+from .clip import clip_grad_norm as clip_by_norm
+from .clip import clip_grad_value as clip_by_value
+from .clip import grad_norm as global_norm
+
+__all__ = ["Adam", "clip_by_norm", "clip_by_value", "global_norm"]
 
 
 def _match(params, grads):
@@ -61,28 +69,3 @@ class Adam:
             denom = np.sqrt(v) / np.sqrt(c2) + self.eps
             new[k] = p - (self.lr / c1) * (m / denom)
         return new
-
-
-def global_norm(grads: dict) -> float:
-    """sqrt of the sum of every gradient entry squared."""
-    return float(np.sqrt(sum(np.sum(np.square(g)) for g in grads.values())))
-
-
-def clip_by_norm(grads: dict, max_norm, eps=1e-6):
-    """Scale all gradients together so that their global norm is at most
-    max_norm (as torch.nn.utils.clip_grad_norm_): the direction is kept.
-
-    returns (clipped grads, the norm before clipping)
-    """
-    max_norm = validate.positive_number("max_norm", max_norm)
-    norm = global_norm(grads)
-    scale = min(1.0, max_norm / (norm + eps))
-    return {k: g * scale for k, g in grads.items()}, norm
-
-
-def clip_by_value(grads: dict, clip_value):
-    """Clamp every gradient entry to [-clip_value, clip_value] (as
-    torch.nn.utils.clip_grad_value_): large entries are cut one by one,
-    so the direction of the whole gradient can change."""
-    c = validate.positive_number("clip_value", clip_value)
-    return {k: np.clip(g, -c, c) for k, g in grads.items()}

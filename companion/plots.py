@@ -6,7 +6,6 @@ import numpy as np
 
 from .validate import as_float_array
 
-
 # Text sizes (points) that stay readable when a figure of the book's column
 # width (6.8 in at 100 dpi = 684 px) is shown at full size.
 NUMBER_FONTSIZE = 9  # weights written inside heatmap cells
@@ -18,6 +17,23 @@ def _axes(ax):
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots()
+    return ax
+
+
+def _non_empty_dict(name, value, what):
+    """Refuse anything but a non-empty dict, saying what it should hold."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"{name} must be a non-empty dict {what}")
+
+
+def _legend_below(ax, ncol):
+    """The legend in ``ncol`` columns under the axes; returns the Axes."""
+    ax.legend(
+        fontsize=LEGEND_FONTSIZE,
+        ncol=ncol,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+    )
     return ax
 
 
@@ -255,115 +271,6 @@ def plot_gate_rows_and_columns(
     return axes
 
 
-def _box(ax, x, y, text, color):
-    from matplotlib.patches import FancyBboxPatch
-
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - 0.32, y - 0.2),
-            0.64,
-            0.4,
-            boxstyle="round,pad=0.02",
-            facecolor=color,
-            edgecolor="black",
-            linewidth=0.8,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=9)
-
-
-def _arrow(ax, start, end, color="black"):
-    ax.annotate(
-        "",
-        xy=end,
-        xytext=start,
-        arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.0},
-    )
-
-
-def _diagram_axes(ax, T, top, title):
-    ax.set_xlim(-0.7, T - 0.3)
-    ax.set_ylim(-0.5, top + 0.5)
-    ax.set_xticks(range(T), [f"t = {t + 1}" for t in range(T)])
-    ax.set_xlabel("time step")
-    ax.grid(False)
-    ax.set_title(title)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(length=0)
-
-
-def draw_stacked_rnn(num_layers=3, T=4, ax=None):
-    """Diagram of a stacked RNN: inputs x_t at the bottom, one row of states h_t^(l) per layer.
-
-    Arrows to the right are each layer's recurrence; arrows up carry a layer's whole
-    sequence of states into the layer above. Returns the Axes.
-    """
-    from .validate import positive_int
-
-    L, T = positive_int("num_layers", num_layers), positive_int("T", T)
-    ax = _axes(ax)
-    for t in range(T):
-        _box(ax, t, 0, f"$x_{{{t + 1}}}$", "#eeeeee")
-        for layer in range(1, L + 1):
-            _box(
-                ax, t, layer, f"$h^{{({layer})}}_{{{t + 1}}}$", f"C{layer - 1}"
-            )
-            _arrow(
-                ax, (t, layer - 1 + 0.2), (t, layer - 0.2)
-            )  # from below: input or lower layer
-            if t + 1 < T:
-                _arrow(
-                    ax, (t + 0.32, layer), (t + 1 - 0.32, layer)
-                )  # recurrence within the layer
-    _diagram_axes(ax, T, L, f"a stack of {L} recurrent layers")
-    ax.set_yticks(
-        range(L + 1), ["input"] + [f"layer {k}" for k in range(1, L + 1)]
-    )
-    ax.set_ylabel("depth")
-    return ax
-
-
-def draw_bidirectional_rnn(T=4, ax=None):
-    """Diagram of a bidirectional layer: a forward row reading x_1..x_T, a backward row
-    reading x_T..x_1, and their states joined side by side at each step. Returns the Axes.
-    """
-    from .validate import positive_int
-
-    T = positive_int("T", T)
-    ax = _axes(ax)
-    for t in range(T):
-        _box(ax, t, 0, f"$x_{{{t + 1}}}$", "#eeeeee")
-        _box(ax, t, 1, f"$\\overrightarrow{{h}}_{{{t + 1}}}$", "#9ecae1")
-        _box(ax, t, 2, f"$\\overleftarrow{{h}}_{{{t + 1}}}$", "#fdae6b")
-        _box(
-            ax,
-            t,
-            3,
-            f"$[\\overrightarrow{{h}}_{{{t + 1}}}, \\overleftarrow{{h}}_{{{t + 1}}}]$",
-            "#dddddd",
-        )
-        _arrow(ax, (t, 0.2), (t, 0.8))
-        _arrow(
-            ax, (t - 0.25, 0.2), (t - 0.25, 1.8), "#e6550d"
-        )  # x_t also feeds the backward row
-        _arrow(ax, (t, 1.2), (t, 2.8), "#3182bd")
-        _arrow(ax, (t + 0.25, 2.2), (t + 0.25, 2.8), "#e6550d")
-        if t + 1 < T:
-            _arrow(
-                ax, (t + 0.32, 1), (t + 1 - 0.32, 1), "#3182bd"
-            )  # forward: left to right
-            _arrow(
-                ax, (t + 1 - 0.32, 2), (t + 0.32, 2), "#e6550d"
-            )  # backward: right to left
-    _diagram_axes(
-        ax, T, 3, "a bidirectional layer: two directions, joined per step"
-    )
-    ax.set_yticks(range(4), ["input", "forward", "backward", "output (2H)"])
-    ax.set_ylabel("row")
-    return ax
-
-
 def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     """Test accuracy against the number of distractor steps k, one line per model.
 
@@ -371,10 +278,8 @@ def plot_accuracy_against_gap(ks, accuracies, chance=None, ax=None):
     chance: optional accuracy of guessing, drawn as a dashed line. Returns the Axes.
     """
     ks = as_float_array("ks", np.asarray(ks, dtype=float), ("K",))
-    if not isinstance(accuracies, dict) or not accuracies:
-        raise ValueError(
-            "accuracies must be a non-empty dict {model name: list of accuracies, one per k}"
-        )
+    what = "{model name: list of accuracies, one per k}"
+    _non_empty_dict("accuracies", accuracies, what)
     ax = _axes(ax)
     for name, acc in accuracies.items():
         acc = as_float_array(
@@ -418,10 +323,7 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
     hidden units to draw. Each implementation gets its own marker (hollow, shrinking in
     size) and line style, so curves that coincide stay visible. Returns the Axes.
     """
-    if not isinstance(hs, dict) or not hs:
-        raise ValueError(
-            "hs must be a non-empty dict {implementation name: hidden states (N, T, H)}"
-        )
+    _non_empty_dict("hs", hs, "{implementation name: hidden states (N, T, H)}")
     ax = _axes(ax)
     for k, (name, value) in enumerate(hs.items()):
         value = as_float_array(
@@ -467,13 +369,7 @@ def plot_overlaid_states(hs, sample=0, units=(0,), ax=None, title=None):
         )
     )
     ax.set_title(title or "the same sequence, every implementation")
-    ax.legend(
-        fontsize=LEGEND_FONTSIZE,
-        ncol=3,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-    )
-    return ax
+    return _legend_below(ax, ncol=3)
 
 
 def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
@@ -482,10 +378,7 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     diffs: {label: (T,) differences}; zeros are drawn at ``floor`` (a log scale has no 0).
     eps: optional {label: machine epsilon}, drawn as dashed horizontal lines. Returns the Axes.
     """
-    if not isinstance(diffs, dict) or not diffs:
-        raise ValueError(
-            "diffs must be a non-empty dict {label: differences per time step (T,)}"
-        )
+    _non_empty_dict("diffs", diffs, "{label: differences per time step (T,)}")
     ax = _axes(ax)
     for k, (label, d) in enumerate(diffs.items()):
         d = as_float_array(
@@ -518,10 +411,4 @@ def plot_diff_per_step(diffs, eps=None, floor=1e-18, ax=None, title=None):
     ax.set_xlabel("time step t")
     ax.set_ylabel("max |difference| over batch and units")
     ax.set_title(title or "how far apart, step by step")
-    ax.legend(
-        fontsize=LEGEND_FONTSIZE,
-        ncol=2,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-    )
-    return ax
+    return _legend_below(ax, ncol=2)

@@ -9,19 +9,57 @@ backward needs.
     dx, dh0, grads       = rnn_backward(dhs, cache, dh_T=None)
 
 Arguments are checked once, in these four; the ``_math`` functions below
-them are the bare equations a chapter prints.
+them are the bare equations, without checks.
 Letters: N batch, T time steps, D input size, H hidden size.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple, Optional
 
 import numpy as np
 
-from .grads import RNNGrads
-from .params import RNNParams
+from . import validate
+from .grads import Grads
+from .params import BlockParams
 from .validate import as_float_array, instance_of
+
+
+@dataclass(frozen=True, eq=False)
+class RNNParams(BlockParams):
+    """Weights of a vanilla (Elman) RNN.
+
+    h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
+
+    W_xh: (D, H) input-to-hidden weights
+    W_hh: (H, H) hidden-to-hidden weights
+    b_h:  (H,)   bias
+
+    ``RNNParams.random(D, H, rng)`` draws every entry uniform in
+    +-1/sqrt(H), PyTorch's range for nn.RNN. Keras 3 initialises
+    differently: a Glorot-uniform kernel, an orthogonal recurrent kernel and
+    a zero bias.
+    """
+
+    W_xh: np.ndarray
+    W_hh: np.ndarray
+    b_h: np.ndarray
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RNNGrads(Grads):
+    """Gradients of a loss L for the vanilla RNN: dL/dW_xh (D, H),
+    dL/dW_hh (H, H), dL/db_h (H,) and, after ``rnn_backward``, dh (N, T, H):
+    dL/dh_t through every path. NaN and inf are kept as they are."""
+
+    PARAMS: ClassVar[type] = RNNParams
+    STEPS: ClassVar[tuple] = ("dh",)
+
+    dW_xh: np.ndarray
+    dW_hh: np.ndarray
+    db_h: np.ndarray
+    dh: Optional[np.ndarray] = None
 
 
 class RNNStepCache(NamedTuple):
@@ -103,13 +141,6 @@ def _rnn_backward_math(dhs, dh, x, h0, hs, W_xh, W_hh):
 # ---- the public entries: check, then compute -----------------------------
 
 
-def _state(name, value, N, H, dtype):
-    """A checked (N, H) state in ``dtype``, zeros where ``value`` is None."""
-    if value is None:
-        return np.zeros((N, H), dtype=dtype)
-    return as_float_array(name, value, (("N", N), ("H", H)), dtype=dtype)
-
-
 def rnn_step(x_t, h_prev, params: RNNParams):
     """One RNN step: h_t = tanh(x_t W_xh + h_prev W_hh + b_h).
 
@@ -121,7 +152,7 @@ def rnn_step(x_t, h_prev, params: RNNParams):
     """
     p = instance_of("params", params, RNNParams)
     x_t = as_float_array("x_t", x_t, ("N", ("D", p.D)))
-    h_prev = _state("h_prev", h_prev, x_t.shape[0], p.H, x_t.dtype)
+    h_prev = validate.state("h_prev", h_prev, x_t.shape[0], p.H, x_t.dtype)
     p = p.astype(x_t.dtype)
     h_t = _rnn_step_math(x_t, h_prev, p.W_xh, p.W_hh, p.b_h)  # (N, H)
     return h_t, RNNStepCache(x_t, h_prev, h_t, p)
@@ -139,15 +170,10 @@ def rnn_forward(x, params: RNNParams, h0=None):
     """
     p = instance_of("params", params, RNNParams)
     x = as_float_array("x", x, ("N", "T", ("D", p.D)))
-    h0 = _state("h0", h0, x.shape[0], p.H, x.dtype)
+    h0 = validate.state("h0", h0, x.shape[0], p.H, x.dtype)
     p = p.astype(x.dtype)
     hs = _rnn_sequence(x, h0, p.W_xh, p.W_hh, p.b_h)
     return hs, hs[:, -1, :].copy(), RNNCache(x, h0, hs, p)
-
-
-def _cache(cache, cls, source):
-    hint = f" returned by {source}"
-    return instance_of("cache", cache, cls, hint)
 
 
 def rnn_step_backward(dh_t, cache: RNNStepCache):
@@ -158,7 +184,7 @@ def rnn_step_backward(dh_t, cache: RNNStepCache):
     returns (dx_t, dh_prev, grads): dx_t (N, D), dh_prev (N, H), grads an
     RNNGrads with dL/dW_xh (D, H), dL/dW_hh (H, H), dL/db_h (H,).
     """
-    x_t, h_prev, h_t, p = _cache(cache, RNNStepCache, "rnn_step")
+    x_t, h_prev, h_t, p = validate.cache(cache, RNNStepCache, "rnn_step")
     spec = (("N", h_t.shape[0]), ("H", p.H))
     dh_t = as_float_array("dh_t", dh_t, spec, dtype=h_t.dtype)
     dx_t, dh_prev, *grads = _rnn_step_backward_math(
@@ -179,12 +205,12 @@ def rnn_backward(dhs, cache: RNNCache, dh_T=None):
     dL/dh_t through every path (directly and through later steps): how
     much of the loss's signal reaches step t.
     """
-    x, h0, hs, p = _cache(cache, RNNCache, "rnn_forward")
+    x, h0, hs, p = validate.cache(cache, RNNCache, "rnn_forward")
     N, T, H = hs.shape
     dhs = as_float_array(
         "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype
     )
-    dh = _state("dh_T", dh_T, N, H, hs.dtype)
+    dh = validate.state("dh_T", dh_T, N, H, hs.dtype)
     dx, dh0, dW_xh, dW_hh, db_h, dh_total = _rnn_backward_math(
         dhs, dh, x, h0, hs, p.W_xh, p.W_hh
     )

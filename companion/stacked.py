@@ -12,8 +12,8 @@ companion.gru:
 A bidirectional stack feeds each layer's merged (N, T, 2H) sequence into
 the next layer, as PyTorch's ``nn.RNN(..., num_layers=L,
 bidirectional=True)`` does. The arguments are checked once, at the entry;
-the layers then run the cells' pure sequence functions. A new cell (GRU)
-is added with ``register_cell``. PyTorch's per-layer tensors are read and
+the layers then run the forward of each cell of companion.cells (any
+registered cell works).  PyTorch's per-layer tensors are read and
 written by ``companion.convert.stacked_from_torch`` / ``stacked_to_torch``.
 
 Letters: N batch, T time steps, D input size, H hidden size, L layers.
@@ -21,15 +21,10 @@ Letters: N batch, T time steps, D input size, H hidden size, L layers.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
-
 import numpy as np
 
+from . import cells
 from .counting import count_params
-from .gru import GRUParams, _gru_sequence
-from .lstm import _lstm_sequence
-from .params import LSTMParams, RNNParams
-from .rnn import _rnn_sequence
 from .validate import (
     as_float_array,
     boolean,
@@ -39,55 +34,6 @@ from .validate import (
 )
 
 MERGES = ("concat", "sum", "ave", "mul")
-
-
-class Cell(NamedTuple):
-    """How stacked_forward runs one kind of cell.
-
-    params: its parameter class (with .D, .H and .astype)
-    run:    run(x, params) -> (hs (N, T, H), final state), pure: x is checked
-            and params are in x's dtype already; the final state is h_T
-            (N, H), or a tuple such as (h_T, c_T)
-    """
-
-    params: type
-    run: Callable
-
-
-def _run_rnn(x, p):
-    h0 = np.zeros((x.shape[0], p.H), x.dtype)
-    hs = _rnn_sequence(x, h0, p.W_xh, p.W_hh, p.b_h)
-    return hs, hs[:, -1].copy()
-
-
-def _run_lstm(x, p):
-    h0 = np.zeros((x.shape[0], p.H), x.dtype)
-    hs, cs, _ = _lstm_sequence(x, h0, h0, p.W_x, p.W_h, p.b)
-    return hs, (hs[:, -1].copy(), cs[:, -1].copy())
-
-
-def _run_gru(x, p):
-    h0 = np.zeros((x.shape[0], p.H), x.dtype)
-    hs, _, _ = _gru_sequence(
-        x, h0, p.W_x, p.W_h, p.b, p.b_hg
-    )  # either reset variant
-    return hs, hs[:, -1].copy()
-
-
-#: cell name -> Cell; ``register_cell`` adds one
-CELLS = {
-    "rnn": Cell(RNNParams, _run_rnn),
-    "lstm": Cell(LSTMParams, _run_lstm),
-    "gru": Cell(GRUParams, _run_gru),
-}
-
-
-def register_cell(name: str, params_class: type, run: Callable) -> None:
-    """Make ``cell=name`` available to stacked_ and bidirectional_forward.
-
-    run(x, params) -> (hs, final state), see ``Cell``.
-    """
-    CELLS[name] = Cell(params_class, run)
 
 
 def merge_directions(h_fw, h_bw, merge="concat"):
@@ -118,11 +64,18 @@ def _merge(h_fw, h_bw, merge):
     return h_fw * h_bw
 
 
-def _bidirectional(x, p_fw, p_bw, run, merge):
+def _run(cell, x, p):
+    """(hs (N, T, H), final): final is h_T (N, H) for a one-state cell,
+    else the tuple of the final states, such as (h_T, c_T)."""
+    hs, finals, _ = cell.run(x, p)
+    return hs, finals[0] if len(finals) == 1 else finals
+
+
+def _bidirectional(x, p_fw, p_bw, cell, merge):
     """A bidirectional layer: (merged (N, T, .), (final_fw, final_bw))."""
-    hs_fw, final_fw = run(x, p_fw)  # (N, T, H)
-    hs_bw_reversed, final_bw = run(
-        x[:, ::-1, :], p_bw
+    hs_fw, final_fw = _run(cell, x, p_fw)  # (N, T, H)
+    hs_bw_reversed, final_bw = _run(
+        cell, x[:, ::-1, :], p_bw
     )  # step s read x_T .. x_{T-s}
     hs_bw = hs_bw_reversed[
         :, ::-1, :
@@ -135,7 +88,7 @@ def _check_layers(layers, cell, bidirectional, merge):
 
     returns a list of tuples of parameter sets (one or two per layer).
     """
-    params_class = CELLS[cell].params
+    params_class = cells.get(cell).params
     if not isinstance(layers, (list, tuple)) or len(layers) == 0:
         raise ValueError(
             "layers must be a non-empty list of parameter sets, bottom layer "
@@ -216,22 +169,21 @@ def stacked_forward(
             forward, ...); each is h_T (N, H) for "rnn" and "gru", or
             (h_T, c_T) for "lstm".
     """
-    cell = one_of("cell", cell, tuple(CELLS))
+    cell = cells.get(cell).name
     bidirectional = boolean("bidirectional", bidirectional)
     merge = one_of("merge", merge, MERGES)
     checked = _check_layers(layers, cell, bidirectional, merge)
     x = as_float_array("x", x, ("N", "T", ("D", checked[0][0].D)))
-    run = CELLS[cell].run
+    kind = cells.get(cell)
     h, finals = x, []
     for pair in checked:
-        pair = [p.astype(x.dtype) for p in pair]
         if bidirectional:
             h, (final_fw, final_bw) = _bidirectional(
-                h, pair[0], pair[1], run, merge
+                h, pair[0], pair[1], kind, merge
             )
             finals += [final_fw, final_bw]
         else:
-            h, final = run(h, pair[0])  # (N, T, H_l)
+            h, final = _run(kind, h, pair[0])  # (N, T, H_l)
             finals.append(final)
     return h, finals
 
@@ -252,7 +204,7 @@ def stacked_param_count(
     first read 2H features; framework: "keras" (one bias per gate) or
     "torch" (two).
     """
-    kind = one_of("kind", kind, ("rnn", "lstm", "gru"))
+    kind = cells.get(kind, "kind").name
     D = positive_int("input_dim", input_dim)
     H = positive_int("units", units)
     L = positive_int("num_layers", num_layers)

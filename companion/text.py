@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validate
+from .ops import softmax
 from .validate import positive_int, positive_number
 
 #: SHA-256 of book/data/shakespeare.txt (Hamlet + Macbeth, 277,374 characters)
@@ -143,7 +144,7 @@ def random_batches(ids, batch_size, seq_len, rng):
     """
     ids, T = _check_ids(ids, seq_len)
     N = positive_int("batch_size", batch_size)
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     offset = int(rng.integers(T))
     starts = offset + T * np.arange((ids.size - 1 - offset) // T)
     starts = starts[rng.permutation(starts.size)]
@@ -168,7 +169,7 @@ def sequential_batches(ids, batch_size, seq_len, offset=0):
     """
     ids, T = _check_ids(ids, seq_len)
     N = positive_int("batch_size", batch_size)
-    offset = validate.seed(offset, "offset")
+    offset = validate.seed("offset", offset)
     if offset >= T:
         raise ValueError(
             f"offset must be smaller than seq_len={T}; got {offset}"
@@ -182,15 +183,6 @@ def sequential_batches(ids, batch_size, seq_len, offset=0):
         (Xs[:, k : k + T], Ys[:, k : k + T])
         for k in range(0, width - T + 1, T)
     ]
-
-
-def softmax(logits, temperature=1.0):
-    """Probabilities softmax(logits / temperature) over the last axis."""
-    tau = positive_number("temperature", temperature)
-    z = np.asarray(logits, dtype=np.float64) / tau
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def cross_entropy(logits, targets):
@@ -251,7 +243,7 @@ def generate(step, state, prime, vocab, length, temperature, rng):
     ids = vocab.encode(prime, name="prime")
     length = positive_int("length", length)
     positive_number("temperature", temperature)
-    rng = validate.rng(rng)
+    rng = validate.rng("rng", rng)
     for k in ids[:-1]:
         _, state = step(np.array([k]), state)
     out, current = [], ids[-1]

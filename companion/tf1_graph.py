@@ -161,7 +161,7 @@ UNROLL = {"lstm": _unroll_lstm, "rnn": _unroll_rnn}
 def _build(cell, hps, seed) -> TF1Graph:
     """A new tf.Graph: the placeholder, the unrolled cell, the init op."""
     validate.instance_of("hps", hps, HParams, " (companion.tf1_graph.HParams)")
-    seed = validate.seed(seed)
+    seed = validate.seed("seed", seed)
     import tensorflow as tf
 
     v1 = tf.compat.v1

@@ -26,7 +26,8 @@ import torch
 from torch import nn
 
 from .gru import GRUParams
-from .params import LSTMParams, RNNParams
+from .lstm import LSTMParams
+from .rnn import RNNParams
 from .validate import (
     boolean,
     float_tensor,
@@ -356,7 +357,7 @@ def train_regressor(
         positive_int("epochs", epochs),
         positive_int("batch_size", batch_size),
     )
-    seed = check_seed(seed)
+    seed = check_seed("seed", seed)
     lr = positive_number("lr", lr)
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)

@@ -11,11 +11,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import validate
+from . import cells, validate
 from .char_lm import CharLM
 from .convert import from_torch, to_torch
-
-MODULES = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 
 class TorchCharLM(nn.Module):
@@ -27,10 +25,10 @@ class TorchCharLM(nn.Module):
 
     def __init__(self, kind, V, H, dtype=torch.float32):
         super().__init__()
-        validate.one_of("kind", kind, tuple(MODULES))
+        layer = getattr(nn, cells.get(kind, "kind").torch)
         self.kind, self.V = kind, validate.positive_int("V", V)
         H = validate.positive_int("H", H)
-        self.cell = MODULES[kind](V, H, batch_first=True, dtype=dtype)
+        self.cell = layer(V, H, batch_first=True, dtype=dtype)
         self.out = nn.Linear(H, V, dtype=dtype)
         # One bias per block, as in the book: PyTorch adds bias_ih and
         # bias_hh, so training both would move their sum twice as fast.

@@ -145,7 +145,7 @@ def probability(name: str, value) -> float:
     return float(value)
 
 
-def seed(value, name: str = "seed") -> int:
+def seed(name: str, value) -> int:
     """Return ``value`` as an int if it is a non-negative integer (a seed)."""
     if (
         isinstance(value, (bool, np.bool_))
@@ -158,7 +158,7 @@ def seed(value, name: str = "seed") -> int:
     return int(value)
 
 
-def rng(value, name: str = "rng") -> np.random.Generator:
+def rng(name: str, value) -> np.random.Generator:
     """Return ``value`` if it is a numpy.random.Generator."""
     if not isinstance(value, np.random.Generator):
         raise ValueError(
@@ -216,3 +216,18 @@ def verified_file(name: str, path, sha256) -> bytes:
             "(the file is not the copy the book was tested with)"
         )
     return data
+
+
+def state(name: str, value, N: int, H: int, dtype):
+    """A checked (N, H) state (or its gradient) in ``dtype``; zeros where
+    ``value`` is None. The cells' h0, c0, h_prev, dh_T ... all pass here."""
+    if value is None:
+        return np.zeros((N, H), dtype=dtype)
+    return as_float_array(name, value, (("N", N), ("H", H)), dtype=dtype)
+
+
+def cache(value, cls, source: str):
+    """Return ``value`` if it is a ``cls`` (the cache a forward returned);
+    the message names the forward: "cache must be an RNNCache returned by
+    rnn_forward"."""
+    return instance_of("cache", value, cls, f" returned by {source}")

@@ -19,7 +19,6 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # test that passes once passes again (`make test` twice in a row, CI after a session).
 try:
     from hypothesis import settings
-
     from hypothesis import strategies as st
 
     settings.register_profile("book", derandomize=True, print_blob=True)
@@ -203,10 +202,10 @@ def random_layers():
     """layers(cell, D, H, L, rng, bidirectional=False): seeded parameters of
     an L-layer stack of "rnn" or "lstm" cells; each level a (forward,
     backward) pair when bidirectional (the layers above then read 2H)."""
-    from companion import LSTMParams, RNNParams
+    from companion import cells
 
     def layers(cell, D, H, L, rng, bidirectional=False):
-        cls = {"rnn": RNNParams, "lstm": LSTMParams}[cell]
+        cls = cells.get(cell).params
         if bidirectional:
             return [
                 (

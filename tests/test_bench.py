@@ -33,10 +33,12 @@ def needs(*modules):
 
 
 def needs_scripts():
-    """Skip where the repository's bench/ scripts are absent (an installed wheel)."""
+    """Skip where the repository's tools/bench_*.py scripts are absent (an installed wheel)."""
     needs("torch", "matplotlib", "threadpoolctl")
-    if not (pathlib.Path(ROOT) / "bench" / "run.py").is_file():
-        pytest.skip("bench/ scripts live in the repository, not in the wheel")
+    if not (pathlib.Path(ROOT) / "tools" / "bench_run.py").is_file():
+        pytest.skip(
+            "tools/bench_*.py live in the repository, not in the wheel"
+        )
 
 
 def python_in_root(*args):
@@ -391,7 +393,7 @@ def test_runner_script_on_tiny_cpu(tmp_path):
     needs_scripts()
     out = tmp_path / "b.csv"
     res = python_in_root(
-        "bench/run.py",
+        "tools/bench_run.py",
         "--sizes",
         "tiny",
         "--impls",
@@ -418,7 +420,7 @@ def test_breakdown_script_on_tiny(tmp_path):
     needs_scripts()
     out, kout = tmp_path / "b.csv", tmp_path / "k.csv"
     res = python_in_root(
-        "bench/breakdown.py",
+        "tools/bench_breakdown.py",
         "--sizes",
         "tiny",
         "--kernel-size",

@@ -7,7 +7,6 @@ import re
 import unicodedata
 
 import pytest
-
 from nbtools import (
     LANGS,
     ROOT,

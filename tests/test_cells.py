@@ -1,76 +1,15 @@
-"""The four-function API every cell shares (rnn, lstm, gru), tested once for all cells.
-
-Each cell is described by a ``Cell`` row: how many states it carries and its
-four functions. A new cell (GRU) adds one row.
+"""The four-function API every cell shares, tested once for every cell of
+companion.cells: a new cell registered there is tested here too.
 """
-
-from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 
-import companion
-from companion import (
-    GRUGrads,
-    GRUParams,
-    LSTMGrads,
-    LSTMParams,
-    RNNGrads,
-    RNNParams,
-    check_gradient,
-    relative_error,
-)
+from companion import check_gradient, relative_error
+from companion.cells import CELLS
 from conftest import GRADCHECK_ATOL, PROBLEM_SIZES
 
-
-class Cell(NamedTuple):
-    params: type
-    grads: type
-    states: tuple  # names of the states: ("h",) or ("h", "c")
-    step: Callable
-    forward: Callable
-    step_backward: Callable
-    backward: Callable
-    torch_module: str
-    cache_source: tuple  # (sequence cache class name, step cache class name)
-
-
-CELLS = {
-    "rnn": Cell(
-        RNNParams,
-        RNNGrads,
-        ("h",),
-        companion.rnn_step,
-        companion.rnn_forward,
-        companion.rnn_step_backward,
-        companion.rnn_backward,
-        "RNN",
-        ("RNNCache", "RNNStepCache"),
-    ),
-    "lstm": Cell(
-        LSTMParams,
-        LSTMGrads,
-        ("h", "c"),
-        companion.lstm_step,
-        companion.lstm_forward,
-        companion.lstm_step_backward,
-        companion.lstm_backward,
-        "LSTM",
-        ("LSTMCache", "LSTMStepCache"),
-    ),
-    "gru": Cell(  # GRUParams.random draws the reset-after variant, nn.GRU's
-        GRUParams,
-        GRUGrads,
-        ("h",),
-        companion.gru_step,
-        companion.gru_forward,
-        companion.gru_step_backward,
-        companion.gru_backward,
-        "GRU",
-        ("GRUCache", "GRUStepCache"),
-    ),
-}
 cells = pytest.mark.parametrize("name", list(CELLS))
 
 
@@ -86,9 +25,9 @@ def problem(cell, N, T, D, H, seed):
 
 
 def forward(cell, x, params, states):
-    """(hs, [last states], cache) for either cell."""
-    hs, *finals, cache = cell.forward(x, params, *states)
-    return hs, finals, cache
+    """(hs, [last states], cache) for any cell."""
+    hs, finals, cache = cell.run(x, params, *states)
+    return hs, list(finals), cache
 
 
 def loss(cell, params, x, states, G, g):
@@ -100,9 +39,9 @@ def loss(cell, params, x, states, G, g):
 
 
 def backward(cell, G, cache, g):
-    """(dx, [d initial states], grads) for either cell."""
-    dx, *dstates, grads = cell.backward(G, cache, *g)
-    return dx, dstates, grads
+    """(dx, [d initial states], grads) for any cell."""
+    dx, dstates, grads = cell.run_backward(G, cache, *g)
+    return dx, list(dstates), grads
 
 
 @cells
@@ -113,7 +52,7 @@ def test_forward_returns_states_and_cache(name):
     assert len(out) == 2 + len(cell.states)
     hs, finals, cache = forward(cell, x, params, states)
     assert hs.shape == (2, 5, 4) and all(s.shape == (2, 4) for s in finals)
-    assert type(cache).__name__ == cell.cache_source[0]
+    assert type(cache).__name__ == cell.caches[0].__name__
     np.testing.assert_array_equal(finals[0], hs[:, -1])
 
 
@@ -126,7 +65,7 @@ def test_forward_is_the_step_repeated(name):
     for t in range(6):
         *state, step_cache = cell.step(x[:, t], *state, params)
         np.testing.assert_allclose(hs[:, t], state[0], rtol=1e-13)
-        assert type(step_cache).__name__ == cell.cache_source[1]
+        assert type(step_cache).__name__ == cell.caches[1].__name__
     for final, s in zip(finals, state):
         np.testing.assert_allclose(final, s, rtol=1e-13)
 
@@ -140,6 +79,19 @@ def test_zero_initial_states_by_default(name):
     np.testing.assert_array_equal(
         cell.forward(x, params)[0], cell.forward(x, params, *zeros)[0]
     )
+
+
+@cells
+def test_step_takes_none_for_zero_states(name):
+    cell = CELLS[name]
+    params = cell.params.random(3, 4, np.random.default_rng(0))
+    x_t = np.ones((2, 3))
+    nones = [None] * len(cell.states)
+    *from_none, _ = cell.step(x_t, *nones, params)
+    *from_zeros, _ = cell.step(x_t, *cell.zero_states(2, 4), params)
+    assert len(from_none) == len(cell.states)
+    for a, b in zip(from_none, from_zeros):
+        np.testing.assert_array_equal(a, b)
 
 
 @cells
@@ -209,11 +161,13 @@ def test_backward_matches_torch_autograd(name, size):
     from companion.convert import to_torch
 
     cell = CELLS[name]
+    if cell.torch is None:
+        pytest.skip(f"{name} has no torch.nn twin")
     params, x, states, G, g = problem(cell, *size)
     N, T, D, H, _ = size
     module = to_torch(
         params,
-        getattr(torch.nn, cell.torch_module)(D, H, batch_first=True).double(),
+        getattr(torch.nn, cell.torch)(D, H, batch_first=True).double(),
     )
     x_t = torch.tensor(x, requires_grad=True)
     s_t = [torch.tensor(s[None], requires_grad=True) for s in states]
@@ -360,7 +314,7 @@ def test_backward_refuses_bad_input(name):
         ),
         (
             lambda: cell.backward(G, (1, 2, 3, 4)),
-            f"cache must be an? {cell.cache_source[0]} returned by {fwd}",
+            f"cache must be an? {cell.caches[0].__name__} returned by {fwd}",
         ),
         (
             lambda: cell.backward(np.full(G.shape, np.nan), cache),
@@ -368,7 +322,7 @@ def test_backward_refuses_bad_input(name):
         ),
         (
             lambda: cell.step_backward(*([G[:, 0]] * len(cell.states)), cache),
-            f"cache must be an? {cell.cache_source[1]}",
+            f"cache must be an? {cell.caches[1].__name__}",
         ),
     ]
     for call, message in bad:

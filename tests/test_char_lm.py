@@ -3,6 +3,7 @@ import pathlib
 import numpy as np
 import pytest
 
+from companion.cells import CELLS
 from companion.char_lm import (
     CharLM,
     evaluate,
@@ -24,7 +25,7 @@ from companion.text import (
 )
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "book/data"
-KINDS = ["rnn", "gru", "lstm"]
+KINDS = list(CELLS)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,7 @@ def test_a_carried_state_changes_the_next_logits(rng):
 def test_charlm_refuses_bad_input(rng):
     model = CharLM.random("gru", 5, 3, rng)
     with pytest.raises(
-        ValueError, match="kind must be one of 'rnn', 'gru', 'lstm'"
+        ValueError, match="kind must be one of 'rnn', 'lstm', 'gru'"
     ):
         CharLM.random("transformer", 5, 3, rng)
     with pytest.raises(ValueError, match=r"W_hy must have shape \(H=3, V=5\)"):

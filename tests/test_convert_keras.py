@@ -6,10 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion import (
+    CELLS,
     LSTMParams,
     RNNParams,
-    lstm_forward,
-    rnn_forward,
     seed_everything,
 )
 from companion.convert import from_keras, to_keras
@@ -23,36 +22,24 @@ def built(layer_cls, D, H):
     return layer
 
 
+@pytest.mark.parametrize(
+    "kind, layer", [("rnn", "SimpleRNN"), ("lstm", "LSTM")]
+)
 @settings(max_examples=10, deadline=None)
 @given(SIZES)
-def test_simple_rnn_round_trip_and_forward(keras, sizes):
+def test_round_trip_and_forward(keras, kind, layer, sizes):
     D, H, seed = sizes
+    cell = CELLS[kind]
     rng = np.random.default_rng(seed)
-    params = RNNParams.random(D, H, rng, dtype=np.float32)
-    layer = to_keras(params, built(keras.layers.SimpleRNN, D, H))
+    params = cell.params.random(D, H, rng, dtype=np.float32)
+    layer = to_keras(params, built(getattr(keras.layers, layer), D, H))
     back = from_keras(layer)
+    assert isinstance(back, cell.params) and (back.D, back.H) == (D, H)
     for name, value in params.as_dict().items():
         np.testing.assert_array_equal(back.as_dict()[name], value)
     x = rng.standard_normal((2, 4, D)).astype(np.float32)
     np.testing.assert_allclose(
-        np.asarray(layer(x)), rnn_forward(x, params)[0], atol=1e-5
-    )
-
-
-@settings(max_examples=10, deadline=None)
-@given(SIZES)
-def test_lstm_round_trip_and_forward(keras, sizes):
-    D, H, seed = sizes
-    rng = np.random.default_rng(seed)
-    params = LSTMParams.random(D, H, rng, dtype=np.float32)
-    layer = to_keras(params, built(keras.layers.LSTM, D, H))
-    back = from_keras(layer)
-    assert isinstance(back, LSTMParams) and (back.D, back.H) == (D, H)
-    for name, value in params.as_dict().items():
-        np.testing.assert_array_equal(back.as_dict()[name], value)
-    x = rng.standard_normal((2, 4, D)).astype(np.float32)
-    np.testing.assert_allclose(
-        np.asarray(layer(x)), lstm_forward(x, params)[0], atol=1e-5
+        np.asarray(layer(x)), cell.forward(x, params)[0], atol=1e-5
     )
 
 

@@ -192,9 +192,12 @@ def test_to_torch_round_trip_is_exact(torch, random_layers, bidirectional):
         layers, _torch_module("lstm", 3, 2, 2, bidirectional)
     )
     back = stacked_from_torch(module)
-    flat = lambda ls: [
-        p for level in ls for p in (level if bidirectional else (level,))
-    ]  # noqa: E731
+
+    def flat(ls):
+        return [
+            p for level in ls for p in (level if bidirectional else (level,))
+        ]
+
     for a, b in zip(flat(layers), flat(back)):
         for name, value in a.as_dict().items():
             np.testing.assert_array_equal(b.as_dict()[name], value)

@@ -1,5 +1,7 @@
 """companion.errata: each bug of the S1 post's cells fails (or computes wrong numbers) as the errata page says."""
 
+import importlib
+
 import numpy as np
 import pytest
 
@@ -44,16 +46,50 @@ def test_rnn_readout_keeps_h_as_state_but_s1_feeds_y_back(
     )  # from step 2 on it has fed y back
 
 
-def test_weight_shape_bug_fails_unless_input_dim_equals_units(
-    run_keras_cell, float32_inputs, errata, keras_cells
+#: bug -> (units, the error's module and class, its message); x is (2, 5, 3)
+FAILURES = {
+    # [h, x] is (N, H + D) = (2, 5); the buggy weights are (2D, H) = (6, 2)
+    "weight_shape": (
+        2,
+        ("tensorflow.errors", "InvalidArgumentError"),
+        r"Matrix size-incompatible: In\[0\]: \[2,5\], In\[1\]: \[6,2\]",
+    ),
+    # w (H + D, H) = (7, 4) in front of [h, x] (N, H + D) = (2, 7)
+    "reversed_dot": (
+        4,
+        ("tensorflow.errors", "InvalidArgumentError"),
+        r"Matrix size-incompatible: In\[0\]: \[7,4\], In\[1\]: \[2,7\]",
+    ),
+    "bare_b_o": (4, ("builtins", "NameError"), "name 'b_o' is not defined"),
+    "state_size": (
+        4,
+        ("builtins", "ValueError"),
+        r"not enough values to unpack \(expected 2, got 1\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("bug", FAILURES)
+def test_each_bug_fails_with_its_error_and_the_fix_runs(
+    run_keras_cell, float32_inputs, errata, keras_cells, bug
+):
+    units, (module, name), message = FAILURES[bug]
+    error = getattr(importlib.import_module(module), name)
+    x = float32_inputs(2, 5, 3)
+    with pytest.raises(error, match=message) as raised:
+        run_keras_cell(errata.S1BuggyLSTMCell(units, bug=bug), x)
+    assert type(raised.value) is error
+    assert run_keras_cell(keras_cells.LSTMCell(units), x).shape == (
+        2,
+        5,
+        units,
+    )
+
+
+def test_weight_shape_bug_is_right_when_input_dim_equals_units(
+    run_keras_cell, float32_inputs, errata
 ):
     x = float32_inputs(2, 5, 3)
-    with pytest.raises(
-        Exception, match="Matrix size-incompatible|Incompatible shapes|shape"
-    ):
-        run_keras_cell(errata.S1BuggyLSTMCell(2, bug="weight_shape"), x)
-    # the fix: (input_dim + units, units)
-    run_keras_cell(keras_cells.LSTMCell(2), x)
     seed_everything(0)
     params = LSTMParams.random(
         3, 3, np.random.default_rng(0), dtype=np.float32
@@ -64,34 +100,8 @@ def test_weight_shape_bug_fails_unless_input_dim_equals_units(
     np.testing.assert_allclose(lucky, lstm_forward(x, params)[0], atol=1e-5)
 
 
-def test_reversed_dot_fails_and_fix_works(
-    run_keras_cell, float32_inputs, errata, keras_cells
-):
+def test_the_fixed_cell_carries_two_states(float32_inputs, keras, keras_cells):
     x = float32_inputs(2, 5, 3)
-    with pytest.raises(
-        Exception, match="Matrix size-incompatible|Incompatible shapes|shape"
-    ):
-        run_keras_cell(errata.S1BuggyLSTMCell(4, bug="reversed_dot"), x)
-    assert run_keras_cell(keras_cells.LSTMCell(4), x).shape == (2, 5, 4)
-
-
-def test_bare_b_o_is_a_name_error(
-    run_keras_cell, float32_inputs, errata, keras_cells
-):
-    x = float32_inputs(2, 5, 3)
-    with pytest.raises(NameError, match="name 'b_o' is not defined"):
-        run_keras_cell(errata.S1BuggyLSTMCell(4, bug="bare_b_o"), x)
-    assert run_keras_cell(keras_cells.LSTMCell(4), x).shape == (2, 5, 4)
-
-
-def test_one_state_size_cannot_carry_two_states(
-    run_keras_cell, float32_inputs, keras, errata, keras_cells
-):
-    x = float32_inputs(2, 5, 3)
-    with pytest.raises(
-        ValueError, match=r"not enough values to unpack \(expected 2, got 1\)"
-    ):
-        run_keras_cell(errata.S1BuggyLSTMCell(4, bug="state_size"), x)
     cell = keras_cells.LSTMCell(4)
     assert cell.state_size == [4, 4]
     _, h, c = keras.layers.RNN(cell, return_state=True)(x)
@@ -101,12 +111,7 @@ def test_one_state_size_cannot_carry_two_states(
 def test_bug_names_are_checked(errata):
     with pytest.raises(ValueError, match="bug must be one of"):
         errata.S1BuggyLSTMCell(3, bug="typo")
-    assert set(errata.LSTM_BUGS) == {
-        "weight_shape",
-        "reversed_dot",
-        "bare_b_o",
-        "state_size",
-    }
+    assert set(errata.LSTM_BUGS) == set(FAILURES)
 
 
 def test_the_correct_lstm_cell_has_no_hooks_for_the_bugs(keras_cells):

@@ -1,13 +1,19 @@
 import numpy as np
 import pytest
 
-from companion import LSTMGrads, LSTMParams, RNNGrads, RNNParams
-from companion.grads import GRADS_FOR
+from companion import LSTMGrads, LSTMParams, RNNGrads, RNNParams, cells
 
 
 def test_each_params_class_has_its_grads_class():
+    for cell in cells.CELLS.values():
+        assert cell.grads.PARAMS is cell.params
     assert (
-        GRADS_FOR[RNNParams] is RNNGrads and GRADS_FOR[LSTMParams] is LSTMGrads
+        cells.of(RNNParams.random(1, 1, np.random.default_rng(0))).grads
+        is RNNGrads
+    )
+    assert (
+        cells.of(LSTMParams.random(1, 1, np.random.default_rng(0))).grads
+        is LSTMGrads
     )
     assert RNNGrads.param_names() == ("dW_xh", "dW_hh", "db_h")
     assert LSTMGrads.param_names() == ("dW_x", "dW_h", "db")

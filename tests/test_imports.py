@@ -1,45 +1,62 @@
-"""Which modules may import which framework: one parametrised test for the whole package."""
+"""Which modules may import which framework: every module of the package,
+found by walking it, imports NumPy only, unless it is a framework bridge."""
 
+import json
+import pkgutil
 import subprocess
 import sys
 
-import pytest
+import companion
 
 FRAMEWORKS = ("tensorflow", "keras", "torch", "matplotlib")
 
-#: modules that must import NumPy only (frameworks are imported inside their functions)
-NUMPY_ONLY = [
-    "companion",
-    "companion.char_lm",
-    "companion.compare",
-    "companion.convert",
-    "companion.counting",
-    "companion.data",
-    "companion.gradcheck",
-    "companion.grads",
-    "companion.gru",
-    "companion.memory_task",
-    "companion.notebook",
-    "companion.optim",
-    "companion.series",
-    "companion.stacked",
-    "companion.summary",
-    "companion.text",
-    "companion.tf1_graph",
-    "companion.validate",
-]
+#: the bridges, whose import loads a framework: module -> that framework
+BRIDGES = {
+    "companion.errata": "keras",
+    "companion.keras_callbacks": "keras",
+    "companion.keras_cells": "keras",
+    "companion.torch_cells": "torch",
+    "companion.torch_char_lm": "torch",
+}
+
+#: every module and subpackage of companion, by walking the package
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(companion.__path__, "companion.")
+)
+
+#: imports each module in turn and prints {module: frameworks it loaded}
+_PROBE = """
+import importlib, json, sys
+frameworks, loaded = {frameworks!r}, {{}}
+for name in {modules!r}:
+    before = {{f for f in frameworks if f in sys.modules}}
+    importlib.import_module(name)
+    after = {{f for f in frameworks if f in sys.modules}}
+    loaded[name] = sorted(after - before)
+print(json.dumps(loaded))
+"""
 
 
-@pytest.mark.parametrize("module", NUMPY_ONLY)
-def test_module_imports_no_framework(module):
-    code = f"import sys, {module}; print(sorted(m for m in {FRAMEWORKS!r} if m in sys.modules))"
+def test_every_module_but_the_bridges_imports_no_framework():
+    """One process imports them all: a module's own imports are part of
+    what all of them import together, so none of them loading a framework
+    means no single one does; the probe names the first one that does."""
+    numpy_only = ["companion"] + [m for m in MODULES if m not in BRIDGES]
+    assert len(numpy_only) > 30, numpy_only  # the walk found the package
+    code = _PROBE.format(frameworks=FRAMEWORKS, modules=numpy_only)
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert out.strip() == "[]"
+    loaded = json.loads(out)
+    assert list(loaded) == numpy_only
+    assert {m: f for m, f in loaded.items() if f} == {}
+
+
+def test_the_bridges_are_modules_of_the_package():
+    assert set(BRIDGES) <= set(MODULES), set(BRIDGES) - set(MODULES)
 
 
 def test_collecting_the_tests_imports_no_framework(collection):

@@ -6,51 +6,47 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion import (
+    CELLS,
     LSTMParams,
     RNNParams,
-    lstm_forward,
-    rnn_forward,
 )
 from companion.convert import to_keras
 
 
+@pytest.mark.parametrize(
+    "kind, ours, theirs",
+    [("rnn", "RNNCell", "SimpleRNN"), ("lstm", "LSTMCell", "LSTM")],
+)
 @settings(max_examples=8, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**16))
-def test_rnn_cell_matches_numpy_and_simple_rnn(
-    keras, keras_cells, run_keras_cell, float32_inputs, D, H, seed
+def test_cell_matches_numpy_and_the_keras_layer(
+    keras,
+    keras_cells,
+    run_keras_cell,
+    float32_inputs,
+    kind,
+    ours,
+    theirs,
+    D,
+    H,
+    seed,
 ):
+    cell = CELLS[kind]
     rng = np.random.default_rng(seed)
-    params = RNNParams.random(D, H, rng, dtype=np.float32)
+    params = cell.params.random(D, H, rng, dtype=np.float32)
     x = float32_inputs(3, 4, D, seed)
-    ours = run_keras_cell(keras_cells.RNNCell(H), x, params)
-    ref = rnn_forward(x, params)[0]
-    simple = keras.layers.SimpleRNN(H, return_sequences=True)
-    simple.build((None, 4, D))
-    np.testing.assert_allclose(ours, ref, atol=1e-5)
+    keras_cell = getattr(keras_cells, ours)(H)
+    out = run_keras_cell(keras_cell, x, params)
+    layer = getattr(keras.layers, theirs)(H, return_sequences=True)
+    layer.build((None, 4, D))
+    np.testing.assert_allclose(out, cell.forward(x, params)[0], atol=1e-5)
     np.testing.assert_allclose(
-        ours, np.asarray(to_keras(params, simple)(x)), atol=1e-5
+        out, np.asarray(to_keras(params, layer)(x)), atol=1e-5
     )
-
-
-@settings(max_examples=8, deadline=None)
-@given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**16))
-def test_lstm_cell_matches_numpy_and_keras_lstm(
-    keras, keras_cells, run_keras_cell, float32_inputs, D, H, seed
-):
-    rng = np.random.default_rng(seed)
-    params = LSTMParams.random(D, H, rng, dtype=np.float32)
-    x = float32_inputs(3, 4, D, seed)
-    cell = keras_cells.LSTMCell(H)
-    ours = run_keras_cell(cell, x, params)
-    assert tuple(cell.w_f.shape) == (H + D, H)
-    lstm = keras.layers.LSTM(H, return_sequences=True)
-    lstm.build((None, 4, D))
-    np.testing.assert_allclose(ours, lstm_forward(x, params)[0], atol=1e-5)
-    np.testing.assert_allclose(
-        ours, np.asarray(to_keras(params, lstm)(x)), atol=1e-5
-    )
-    for name, value in cell.to_params().as_dict().items():
-        np.testing.assert_array_equal(value, params.as_dict()[name])
+    if kind == "lstm":  # one (H + D, H) matrix per gate, as the post has it
+        assert tuple(keras_cell.w_f.shape) == (H + D, H)
+        for name, value in keras_cell.to_params().as_dict().items():
+            np.testing.assert_array_equal(value, params.as_dict()[name])
 
 
 def test_arguments_are_checked(keras_cells, run_keras_cell, float32_inputs):

@@ -21,7 +21,6 @@ import urllib.request
 import uuid
 
 import pytest
-
 from nbtools import ROOT, comparable_outputs
 
 websocket = pytest.importorskip("websocket")

@@ -1,33 +1,32 @@
 import numpy as np
 import pytest
 
-from companion import GATES, LSTMParams, RNNParams
+from companion import CELLS, GATES, LSTMParams, RNNParams
 
 
-def test_rnn_params_report_sizes_and_are_seeded():
-    a = RNNParams.random(3, 5, np.random.default_rng(1))
-    b = RNNParams.random(3, 5, np.random.default_rng(1))
+@pytest.mark.parametrize("kind, k", [("rnn", 1), ("lstm", 4), ("gru", 3)])
+def test_params_report_sizes_and_are_seeded(kind, k):
+    cls = CELLS[kind].params
+    a = cls.random(3, 5, np.random.default_rng(1))
+    b = cls.random(3, 5, np.random.default_rng(1))
     assert (a.D, a.H) == (3, 5)
-    assert (
-        a.W_xh.shape == (3, 5)
-        and a.W_hh.shape == (5, 5)
-        and a.b_h.shape == (5,)
+    W_x, W_h, bias = list(a.as_dict().values())[:3]
+    assert (W_x.shape, W_h.shape, bias.shape) == (
+        (3, 5 * k),
+        (5, 5 * k),
+        (5 * k,),
     )
-    np.testing.assert_array_equal(a.W_hh, b.W_hh)
-    assert np.all(np.abs(a.W_xh) <= 1 / np.sqrt(5))
+    for x, y in zip(a.as_dict().values(), b.as_dict().values()):
+        np.testing.assert_array_equal(x, y)
+    assert np.all(np.abs(W_x) <= 1 / np.sqrt(5))
 
 
-def test_lstm_params_report_sizes_and_gate_slices():
+def test_lstm_gate_slices():
     p = LSTMParams.random(2, 3, np.random.default_rng(0))
-    assert (p.D, p.H) == (2, 3)
-    assert (
-        p.W_x.shape == (2, 12)
-        and p.W_h.shape == (3, 12)
-        and p.b.shape == (12,)
-    )
     for k, name in enumerate(GATES):
         W_x, W_h, b = p.gate(name)
         np.testing.assert_array_equal(W_x, p.W_x[:, 3 * k : 3 * (k + 1)])
+        np.testing.assert_array_equal(W_h, p.W_h[:, 3 * k : 3 * (k + 1)])
         np.testing.assert_array_equal(b, p.b[3 * k : 3 * (k + 1)])
     with pytest.raises(ValueError, match="name must be one of"):
         p.gate("c")
@@ -36,6 +35,23 @@ def test_lstm_params_report_sizes_and_gate_slices():
 def test_astype_changes_dtype():
     p = LSTMParams.random(2, 3, np.random.default_rng(0)).astype(np.float32)
     assert p.W_x.dtype == p.W_h.dtype == p.b.dtype == np.float32
+    assert type(p) is LSTMParams and (p.D, p.H) == (2, 3)
+    with pytest.raises(ValueError, match="dtype must be a floating-point"):
+        p.astype(np.int64)
+
+
+def test_astype_does_not_check_again(monkeypatch):
+    """The parameters were checked when built: a forward pass, which casts
+    them at every call, does not pay for the checks again."""
+    p = RNNParams.random(2, 3, np.random.default_rng(0))
+    calls = []
+    monkeypatch.setattr(
+        RNNParams, "__post_init__", lambda self: calls.append(self)
+    )
+    q = p.astype(np.float32)
+    assert calls == [] and q.W_xh.dtype == np.float32
+    RNNParams(p.W_xh, p.W_hh, p.b_h)  # construction still checks
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize(

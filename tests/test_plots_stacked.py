@@ -4,11 +4,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from companion.plots import (
+from companion.diagrams import (  # noqa: E402
     draw_bidirectional_rnn,
     draw_stacked_rnn,
-    plot_accuracy_against_gap,
-)  # noqa: E402
+)
+from companion.plots import plot_accuracy_against_gap  # noqa: E402
 
 
 def test_stacked_diagram_has_one_box_per_state():

@@ -1,31 +1,27 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
-
 import companion
-from companion import LSTMParams, RNNParams, lstm_forward, rnn_forward
+from companion import LSTMParams, RNNParams, cells, rnn_forward
 from companion.stacked import (
-    CELLS,
     bidirectional_forward,
-    register_cell,
     merge_directions,
     stacked_forward,
     stacked_param_count,
 )
 
-PARAMS = {"rnn": RNNParams, "lstm": LSTMParams}
+PARAMS = {name: cell.params for name, cell in cells.CELLS.items()}
 
 
 def one_layer(cell, x, p):
     """(hs, final) as stacked_forward reports a layer: h_T, or (h_T, c_T)."""
-    if cell == "rnn":
-        hs, h_T, _ = rnn_forward(x, p)
-        return hs, h_T
-    hs, h_T, c_T, _ = lstm_forward(x, p)
-    return hs, (h_T, c_T)
+    hs, *finals, _ = cells.CELLS[cell].forward(x, p)
+    return hs, finals[0] if len(finals) == 1 else tuple(finals)
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("cell", list(cells.CELLS))
 def test_one_layer_stack_is_the_layer(cell):
     rng = np.random.default_rng(0)
     p = PARAMS[cell].random(3, 4, rng)
@@ -39,7 +35,7 @@ def test_one_layer_stack_is_the_layer(cell):
     )
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("cell", list(cells.CELLS))
 def test_stack_feeds_each_layer_the_sequence_below(cell):
     rng = np.random.default_rng(1)
     layers = [
@@ -179,13 +175,13 @@ def test_bidirectional_stack_with_sum_reads_H_features():
 
 
 def test_a_new_cell_is_added_by_registering_it():
-    def run(
-        x, p
-    ):  # a "cell" that scales its input: enough to see the plumbing
+    def forward(x, p, h0=None):
+        # a "cell" that scales its input: enough to see the plumbing
         hs = x @ p.W_xh
-        return hs, hs[:, -1]
+        return hs, hs[:, -1], None
 
-    register_cell("scale", RNNParams, run)
+    rnn = cells.CELLS["rnn"]
+    cells.register(dataclasses.replace(rnn, name="scale", forward=forward))
     try:
         p = RNNParams(np.eye(3), np.zeros((3, 3)), np.zeros(3))
         x = np.random.default_rng(0).standard_normal((2, 4, 3))
@@ -194,7 +190,9 @@ def test_a_new_cell_is_added_by_registering_it():
         out, _ = bidirectional_forward(x, p, p, "scale")
         np.testing.assert_array_equal(out, np.concatenate([x, x], axis=-1))
     finally:
-        del CELLS["scale"]
+        del cells.CELLS["scale"]
+    with pytest.raises(ValueError, match="cell must be one of"):
+        stacked_forward(x, [p], "scale")
 
 
 def test_param_count_by_hand():

@@ -39,7 +39,7 @@ SITE = BUILD / "html"
 EXT = BOOK / "_ext"
 
 sys.path.insert(0, str(EXT))
-import editions
+import editions  # noqa: E402  (a Sphinx extension of the book: book/_ext)
 
 
 def edition_toc(toc: dict, lang: str) -> dict:

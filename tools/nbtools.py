@@ -245,9 +245,7 @@ _FRAMEWORKS = {
     "tensorflow": re.compile(
         r"\b(tensorflow|keras|tf1_graph|keras_cells|keras_callbacks)\b"
     ),
-    "torch": re.compile(
-        r"\b(torch|torch_cells|torch_char_lm|memory_task)\b"
-    ),
+    "torch": re.compile(r"\b(torch|torch_cells|torch_char_lm|memory_task)\b"),
 }
 
 

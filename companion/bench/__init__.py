@@ -1,7 +1,7 @@
 """Benchmarks of one LSTM layer: NumPy naive to fused, PyTorch loop and nn.LSTM, Keras.
 
 ``import companion.bench`` imports NumPy only; PyTorch and TensorFlow load
-when one of their runners is made. The command line is ``bench/run.py``.
+when one of their runners is made. The command line is ``tools/bench_run.py``.
 
 * ``numpy_lstm``: the NumPy implementations, forward and forward+backward
 * ``runners``:    every implementation behind ``make_runner(...).call()``

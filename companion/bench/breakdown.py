@@ -105,7 +105,7 @@ def _products_call(level, N, T, D, H, rng):
 
 
 def _forward_call(level, N, T, D, H, rng):
-    from ..params import LSTMParams
+    from ..lstm import LSTMParams
 
     params = LSTMParams.random(D, H, rng, dtype=np.float32)
     x = rng.standard_normal((N, T, D), dtype=np.float32)

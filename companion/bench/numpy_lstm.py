@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..params import LSTMParams
+from ..lstm import LSTMParams
 from ..validate import as_float_array, instance_of
 
 # Column blocks of the fused layout: (i, f, o, g) taken from the book's (i, f, g, o).

@@ -32,7 +32,6 @@ IMPLS = (
     "keras",
 )
 MODES = ("forward", "forward+backward")
-TORCH_IMPLS = ("torch_loop", "torch_loop_compiled", "torch_nn")
 
 
 @dataclass

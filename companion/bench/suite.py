@@ -12,7 +12,7 @@ import csv
 import numpy as np
 
 from ..compare import max_abs_diff
-from ..params import LSTMParams
+from ..lstm import LSTMParams
 from .runners import MODES, make_runner, runner_outputs
 from .timing import lstm_flops, summarize, time_calls
 

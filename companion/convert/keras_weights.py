@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import cells
 from ..gru import GRUParams
-from ..params import LSTMParams, RNNParams
 from ..validate import instance_of
 
-#: Keras layer class name -> the book's parameter class. The parameter
-#: class's fields are, in order, kernel, recurrent_kernel, bias (the GRU
-#: is converted by _gru_from_keras / _gru_to_keras).
-LAYERS = {"SimpleRNN": RNNParams, "LSTM": LSTMParams, "GRU": GRUParams}
+
+def layers() -> dict:
+    """Keras layer class name -> the book's parameter class, for every cell
+    of companion.cells that names a Keras twin. The parameter class's fields
+    are, in order, kernel, recurrent_kernel, bias (the GRU is converted by
+    _gru_from_keras / _gru_arrays)."""
+    return {c.keras: c.params for c in cells.CELLS.values() if c.keras}
 
 
 def _swap_zr(a, H):
@@ -75,11 +78,12 @@ def _params_class(layer):
     """The parameter class for a built Keras layer, or a ValueError."""
     import keras
 
-    for name, cls in LAYERS.items():
+    known = layers()
+    for name, cls in known.items():
         if isinstance(layer, getattr(keras.layers, name)):
             break
     else:
-        kinds = " or ".join(f"keras.layers.{n}" for n in LAYERS)
+        kinds = " or ".join(f"keras.layers.{n}" for n in known)
         raise ValueError(
             f"layer must be a {kinds}; got {type(layer).__name__}"
         )

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..params import GATES, LSTMParams, RNNParams
+from ..lstm import GATES, LSTMParams
+from ..rnn import RNNParams
 from ..tf1_graph import GATE_SCOPES, SCOPES, VARIABLES
 from ..validate import as_float_array, instance_of
 

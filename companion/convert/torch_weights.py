@@ -24,7 +24,7 @@ into bias_ih. So only the r and z blocks are folded:
   an nn.RNN / nn.LSTM with num_layers and bidirectional (the ``layers`` list
   of ``companion.stacked.stacked_forward``)
 
-A new cell (GRU) adds entries to ``MODULES``. Torch is imported inside the
+A new cell with a torch.nn twin names it in its companion.cells entry. Torch is imported inside the
 functions: ``import companion.convert`` stays NumPy-only.
 """
 
@@ -32,30 +32,33 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import cells
 from ..gru import GRUParams
-from ..params import LSTMParams, RNNParams
 from ..validate import instance_of
 
-#: torch.nn class name -> (the book's parameter class, is a whole layer)
-MODULES = {
-    "RNN": (RNNParams, True),
-    "RNNCell": (RNNParams, False),
-    "LSTM": (LSTMParams, True),
-    "LSTMCell": (LSTMParams, False),
-    "GRU": (GRUParams, True),
-    "GRUCell": (GRUParams, False),
-}
+
+def modules() -> dict:
+    """torch.nn class name -> (the book's parameter class, is a whole
+    layer): nn.<torch> and nn.<torch>Cell of every cell of companion.cells
+    that names one (RNN, RNNCell, LSTM, LSTMCell, GRU, GRUCell)."""
+    out = {}
+    for cell in cells.CELLS.values():
+        if cell.torch:
+            out[cell.torch] = (cell.params, True)
+            out[cell.torch + "Cell"] = (cell.params, False)
+    return out
 
 
 def _describe(module):
     """(params class, suffixes): suffixes [('_l0', '_l0_reverse'), ...] or [('',)]."""
     from torch import nn
 
-    for name, (cls, is_layer) in MODULES.items():
+    known = modules()
+    for name, (cls, is_layer) in known.items():
         if isinstance(module, getattr(nn, name)):
             break
     else:
-        kinds = ", ".join(f"nn.{n}" for n in MODULES)
+        kinds = ", ".join(f"nn.{n}" for n in known)
         raise ValueError(
             f"module must be one of {kinds}; got {type(module).__name__}"
         )

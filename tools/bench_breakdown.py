@@ -1,7 +1,7 @@
 """Where the time of the NumPy LSTM forward goes, level by level, and the roofline's kernels.
 
-    python bench/breakdown.py                     # what the book records (1 thread, 5 rounds, CPU time)
-    python bench/breakdown.py --sizes tiny --reps 3 --out /tmp/b.csv --kernels-out /tmp/k.csv
+    python tools/bench_breakdown.py                     # what the book records (1 thread, 5 rounds, CPU time)
+    python tools/bench_breakdown.py --sizes tiny --reps 3 --out /tmp/b.csv --kernels-out /tmp/k.csv
 
 Writes two CSVs with the machine in ``# key: value`` header lines:
 
@@ -24,7 +24,7 @@ import pathlib
 import sys
 import time
 
-from _cli import bench_parser
+from bench_cli import bench_parser
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "book" / "data"
@@ -36,7 +36,7 @@ def parse_args(argv=None):
         sizes="tiny,small,medium",
         reps_help="interleaved timed rounds (min and median kept)",
         threads=1,
-        threads_help="BLAS threads (1: see bench/README.md, a shared machine makes 2 threads wait on each other)",
+        threads_help="BLAS threads (1: see tools/README.md, a shared machine makes 2 threads wait on each other)",
         out=str(DATA / "bench_breakdown_cpu.csv"),
         note_help="free text stored in the CSV headers",
     )

@@ -13,7 +13,7 @@ returns that Axes; nothing here computes anything.
 
 from __future__ import annotations
 
-from .validate import one_of, positive_int
+from ..validate import one_of, positive_int
 
 # The parts of an LSTM step, in the order a chapter builds them.
 LSTM_PARTS = ("forget", "input", "candidate", "update", "output")

@@ -1,4 +1,4 @@
-"""The command-line options that bench/run.py and bench/breakdown.py share.
+"""The command-line options that tools/bench_run.py and tools/bench_breakdown.py share.
 
 Both scripts time presets of sizes over repeated rounds at a thread count and
 write a CSV whose ``# key: value`` header describes the machine; each adds

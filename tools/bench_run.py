@@ -1,8 +1,8 @@
 """Benchmark one LSTM layer: NumPy naive and optimised, PyTorch loop and nn.LSTM, Keras.
 
-    python bench/run.py                                  # all sizes, CPU, every implementation
-    python bench/run.py --sizes tiny,small --reps 7 --threads 2 --out results.csv --plot results.png
-    python bench/run.py --device cuda --out book/data/bench_gpu.csv --plot bench_gpu.png
+    python tools/bench_run.py                                  # all sizes, CPU, every implementation
+    python tools/bench_run.py --sizes tiny,small --reps 7 --threads 2 --out results.csv --plot results.png
+    python tools/bench_run.py --device cuda --out book/data/bench_gpu.csv --plot bench_gpu.png
 
 With --device cuda the PyTorch implementations run on the GPU (nn.LSTM uses
 cuDNN; the hand-written loop runs eagerly and with its step torch.compile'd);
@@ -17,7 +17,7 @@ import os
 import pathlib
 import sys
 
-from _cli import bench_parser
+from bench_cli import bench_parser
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CPU_IMPLS = "numpy_naive,numpy_opt,torch_loop,torch_nn,keras"
