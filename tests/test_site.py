@@ -141,7 +141,7 @@ MEASURE_JS = r"""
     const eqno = div && div.querySelector(".eqno");
     return (eqno ? eqno.textContent.replace("#", "").trim() : "") || (div && div.id) || `display #${i + 1}`;
   };
-  const equations = [];
+  const equations = [], wide = [];
   document.querySelectorAll('mjx-container[display="true"]').forEach((m, i) => {
     if (!m.offsetParent) return;
     const s = getComputedStyle(m);
@@ -153,6 +153,50 @@ MEASURE_JS = r"""
       if (r.right > rc.right + 1 || r.left < rc.left - 1) clipped = true;
     }
     if (clipped) equations.push(label(m, i));
+    // Wider than its column: it scrolls sideways. Where it may (a phone), the
+    // reader must see that it does: a shadow on the side that hides more.
+    if (m.scrollWidth > m.clientWidth + 1) {
+      const bg = s.backgroundImage;
+      wide.push({label: label(m, i), width: m.scrollWidth, column: m.clientWidth,
+                 cue: scrolls && /gradient/.test(bg) && s.backgroundAttachment.includes("local")});
+    }
+  });
+  // The message of every intended error (a cell tagged raises-exception):
+  // from the line that names the exception ("ValueError: ...") to the end of
+  // the traceback, inside every box that clips it, clear of a fade.
+  const errors = [];
+  const MESSAGE = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b(:.*)?$/gm;
+  document.querySelectorAll("div.cell.tag_raises-exception").forEach((cell, i) => {
+    const name = `intended error #${i + 1}`;
+    const pre = cell.querySelector("div.cell_output .output.traceback pre");
+    if (!pre) { errors.push(`${name}: no traceback shown`); return; }
+    const text = pre.textContent;
+    let at = -1;
+    for (const m of text.matchAll(MESSAGE)) at = m.index;
+    if (at < 0) { errors.push(`${name}: no "SomeError: message" line`); return; }
+    const line = text.slice(at).split("\n")[0].slice(0, 80);
+    const range = document.createRange();
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(), seen = 0; n; n = walker.nextNode()) {
+      if (seen + n.length > at) { range.setStart(n, at - seen); break; }
+      seen += n.length;
+    }
+    range.setEnd(pre, pre.childNodes.length);
+    const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0.5 && r.height > 0.5);
+    let hidden = !pre.offsetParent || !rects.length;
+    for (let a = pre; a && a !== cell; a = a.parentElement) {
+      const st = getComputedStyle(a);
+      const clips = st.overflowX !== "visible" || st.overflowY !== "visible";
+      const masked = st.maskImage && st.maskImage !== "none";
+      if (!clips && !masked) continue;
+      const c = rect(a);
+      // A fade covers the edge of its box: the message keeps 2.5em clear of it.
+      const clear = masked ? 2.5 * parseFloat(st.fontSize) : 0;
+      for (const r of rects)
+        if (r.top < c.top + clear - 1 || r.bottom > c.bottom + 1 || r.left < c.left - 1 || r.right > c.right + 1)
+          hidden = true;
+    }
+    if (hidden) errors.push(`${name}: ${line}`);
   });
   const code = [];
   document.querySelectorAll("div.cell_input pre").forEach((p, i) => {
@@ -161,6 +205,9 @@ MEASURE_JS = r"""
   });
   return {
     equations,
+    wide,
+    errors,
+    intended: document.querySelectorAll("div.cell.tag_raises-exception").length,
     code,
     codeCells: document.querySelectorAll("div.cell_input pre").length,
     pageWidth: document.documentElement.scrollWidth,
@@ -341,6 +388,13 @@ READ_JS = (
     switcher: all("nav.edition-switcher a").map((e) => e.hreflang),
     search_action: form ? new URL(form.getAttribute("action"), location.href).pathname : null,
     run_note: all("div.run-this-chapter").length,
+    // What MathJax drew (and reads out): a backslash before _ is a TeX escape it
+    // showed as text (\\texttt{a\\_b}, \\text{a\\_b}).
+    maths_backslashes: all("mjx-container").map((m) => m.textContent)
+      .filter((t) => /\\\\\\s*_/.test(t)).map((t) => t.slice(0, 80)),
+    images: Array.from(document.images).map((i) => ({
+      src: i.getAttribute("src") || "", alt: i.getAttribute("alt"),
+      inArticle: !!i.closest("article")})),
   };
   if (ui) read.ui_strings = uiStrings();
   await frames();
@@ -694,6 +748,100 @@ def test_equations_and_page_fit(site, page_path, width):
     assert m["pageWidth"] <= m["viewport"], (
         f"{page_path} at {WIDTHS[width][0]} px: the page is {m['pageWidth']} px wide, the window {m['viewport']} px"
     )
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_display_maths_fits_a_desktop_column(site, page_path):
+    """At 1280x900 no display equation is wider than its column: long ones are
+    split over aligned lines, so nothing scrolls sideways there."""
+    wide = _get(site, ("page", page_path))[FIRST_WIDTH]["wide"]
+    assert not wide, (
+        f"{page_path} at {WIDTHS[FIRST_WIDTH][0]} px: display equations wider than their column "
+        f"(label: width/column px) {[(w['label'], w['width'], w['column']) for w in wide]}"
+    )
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_scrolling_maths_shows_that_it_scrolls(site, page_path):
+    """On a phone an equation may be wider than the column: it scrolls, and a
+    shadow on the hidden side shows the reader that it does."""
+    wide = _get(site, ("page", page_path))["phone"]["wide"]
+    no_cue = [w["label"] for w in wide if not w["cue"]]
+    assert not no_cue, (
+        f"{page_path} at {WIDTHS['phone'][0]} px: equations that scroll with no visible cue {no_cue}"
+    )
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_maths_shows_no_tex_escapes(site, page_path):
+    """MathJax draws `\\texttt{a\\_b}` or `\\text{a\\_b}` with its backslash;
+    identifiers in maths are written \\mathtt{a\\_b} (or as code in the text)."""
+    shown = _get(site, ("page", page_path))["maths_backslashes"]
+    assert not shown, (
+        f"{page_path}: rendered maths shows a backslash before _: {shown}"
+    )
+
+
+def intended_errors(page_path: str) -> int:
+    """How many cells of the page's notebook are tagged raises-exception."""
+    import json
+
+    nb = json.loads(
+        resolve(f"book/{page_path[: -len('.html')]}").read_text(
+            encoding="utf-8"
+        )
+    )
+    return sum(
+        "raises-exception" in c.get("metadata", {}).get("tags", [])
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+    )
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in pages() if is_notebook(p) and intended_errors(p)]
+)
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_intended_errors_show_their_message(site, page_path, width):
+    """A cell that fails on purpose is there for its message: the last lines of
+    its traceback, from "SomeError: ..." down, show without a click."""
+    m = _get(site, ("page", page_path))[width]
+    assert m["intended"] == intended_errors(page_path), (
+        f"{page_path}: {intended_errors(page_path)} cells are tagged raises-exception, "
+        f"the page marks {m['intended']}"
+    )
+    assert not m["errors"], (
+        f"{page_path} at {WIDTHS[width][0]} px: intended errors whose message is hidden {m['errors']}"
+    )
+
+
+FILE_NAME = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+SCRIPT = {
+    "ko": re.compile("[\uac00-\ud7a3]"),
+    "zh": re.compile("[\u4e00-\u9fff]"),
+}
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_images_have_descriptions(site, page_path):
+    """Every image says what it shows (alt text), in the edition's language;
+    none is described by its file name."""
+    lang = edition(page_path)
+    bad = []
+    for img in _get(site, ("page", page_path))["images"]:
+        alt = (img["alt"] or "").strip()
+        name = img["src"].rsplit("/", 1)[-1]
+        if (
+            (img["inArticle"] and not alt)
+            or FILE_NAME.search(alt)
+            or (alt and alt == name)
+        ):
+            bad.append((name[:16], alt[:40]))
+        elif alt and lang in SCRIPT and not SCRIPT[lang].search(alt):
+            bad.append(
+                (name[:16], f"not in the edition's language: {alt[:40]}")
+            )
+    assert not bad, f"{page_path}: images without a description {bad}"
 
 
 @pytest.mark.parametrize("page_path", [p for p in pages() if is_notebook(p)])
