@@ -498,9 +498,11 @@ async def read_page(tab, server, page_path):
     return result
 
 
-async def read_search(tab, server, lang):
-    """Search the edition for a word every edition has; where do the results point?"""
-    errors, _ = await tab.open(f"{server}/{lang}/search.html?q=LSTM")
+async def read_search(tab, server, lang, query="LSTM"):
+    """Search the edition for query; where do the results point?"""
+    errors, _ = await tab.open(
+        f"{server}/{lang}/search.html?q={urllib.parse.quote(query)}"
+    )
     page = tab.page
     # Sphinx lists the results one by one, then writes its summary line: the
     # whole list and the final heading, not however far it has got.
@@ -579,6 +581,11 @@ async def read_site(server):
     )
     jobs = [(("page", pp), read_page, (server, pp)) for pp in pages()]
     jobs += [(("search", lang), read_search, (server, lang)) for lang in LANGS]
+    jobs += [
+        (("search", lang, query), read_search, (server, lang, query))
+        for lang, queries in SEARCHES.items()
+        for query in queries
+    ]
     jobs.append(
         (
             ("switch", switch_page),
@@ -815,7 +822,9 @@ def test_intended_errors_show_their_message(site, page_path, width):
     )
 
 
-FILE_NAME = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+FILE_NAME = re.compile(
+    r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE
+)
 SCRIPT = {
     "ko": re.compile("[\uac00-\ud7a3]"),
     "zh": re.compile("[\u4e00-\u9fff]"),
@@ -870,6 +879,133 @@ def test_search_stays_in_the_edition(site, lang):
         assert "Search" not in r["heading"], (
             f"{lang}: the results heading is English: {r['heading']!r}"
         )
+
+
+# Words a reader of each edition looks up: each must find every chapter whose
+# text has it (all its words, for a query of several).
+SEARCHES = {
+    "en": ["Shakespeare", "sunspot", "forget gate"],
+    "ko": ["셰익스피어", "흑점", "망각 게이트"],
+    "zh": ["遗忘门", "莎士比亚", "太阳黑子", "LSTM 遗忘门"],
+}
+
+
+def page_prose(page_path: str) -> str:
+    """The text a page's source writes (markdown cells of a notebook, or the .md)."""
+    import json
+
+    source = resolve(f"book/{page_path[: -len('.html')]}")
+    if source.suffix == ".md":
+        return source.read_text(encoding="utf-8")
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    return "\n".join(
+        "".join(c["source"])
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [(lang, q) for lang, queries in SEARCHES.items() for q in queries],
+)
+def test_search_finds_the_chapters_with_the_word(site, lang, query):
+    r = _get(site, ("search", lang, query))
+    found = {
+        urllib.parse.urlparse(h).path.rsplit("/", 1)[-1] for h in r["hrefs"]
+    }
+    words = query.casefold().split()
+    expected = {
+        p.rsplit("/", 1)[-1]
+        for p in pages()
+        if edition(p) == lang
+        and p.rsplit("/", 1)[-1] not in ("index.html",)
+        and all(w in page_prose(p).casefold() for w in words)
+    }
+    assert expected, f"{lang}: no page has {query!r}: pick another word"
+    missing = sorted(expected - found)
+    assert not missing, (
+        f"{lang}: searching {query!r} did not find {missing} (found {sorted(found)})"
+    )
+
+
+# Chinese characters and punctuation (a space between two of them is a stray).
+CJK = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+CJK_SPACE = re.compile(f"({CJK})[ \t\u00a0]+({CJK})")
+# Markup around the words of a source line that the page does not show.
+MARKUP = re.compile(r"\{[a-z:-]+\}`|[`*]")
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in pages() if edition(p) == "zh"]
+)
+def test_chinese_text_has_no_stray_spaces(site, page_path):
+    """A line break between two Chinese characters renders as a space that splits
+    a word or a sentence (两部 剧作): no space between two Chinese characters
+    shows on a zh page unless its source writes one (a real space, not a line
+    break)."""
+    text = _get(site, ("page", page_path))["text"]
+    source = MARKUP.sub("", page_prose(page_path))
+    stray = []
+    for m in CJK_SPACE.finditer(text):
+        pair = f"{m.group(1)} {m.group(2)}"
+        if pair not in source:
+            stray.append(text[max(0, m.start() - 6) : m.end() + 6])
+    assert not stray, (
+        f"{page_path}: {len(stray)} spaces between Chinese characters that the source "
+        f"does not write: {stray[:8]}"
+    )
+
+
+# Interface strings that read wrong to a native reader (the theme's catalogues).
+BAD_INTERFACE = {
+    "ko": {
+        "전체 화면으로보기": "전체 화면으로보기",
+        "a number spaced from its counter (17 개)": r"\} 개 페이지|\d 개 페이지",
+        "a zero-padded date": r"\d+월 0\d일|년 0\d월",
+        "an English message": "Please activate JavaScript",
+    },
+    "zh": {
+        "Traditional 列印": "列印",
+        "a spaced or zero-padded date": r"\d 月|月 \d|月0\d|日 ?\.",
+        "an English message": "Please activate JavaScript",
+    },
+}
+
+
+def search_script_messages(lang: str) -> str:
+    """The translated strings of the edition's search script (translations.js)."""
+    import json
+
+    text = (SITE / lang / "_static" / "translations.js").read_text(
+        encoding="utf-8"
+    )
+    body = text.partition("Documentation.addTranslations(")[2].rpartition(
+        ");"
+    )[0]
+    return "\n".join(json.loads(body)["messages"].values() if body else [])
+
+
+@pytest.mark.parametrize("lang", sorted(BAD_INTERFACE))
+def test_interface_reads_natively(lang):
+    """The footer's date, the buttons, the search page and its result line, as a
+    native reader writes them."""
+    skip_or_fail()
+    chapter = _first_chapter(lang)
+    shown = {
+        chapter: (SITE / chapter).read_text(encoding="utf-8"),
+        f"{lang}/search.html": (SITE / lang / "search.html").read_text(
+            encoding="utf-8"
+        ),
+        "the search script": search_script_messages(lang),
+    }
+    found = [
+        (where, what)
+        for where, text in shown.items()
+        for what, pattern in BAD_INTERFACE[lang].items()
+        if re.search(pattern, text)
+    ]
+    assert not found, f"{lang}: interface strings that read wrong: {found}"
 
 
 def test_switcher_keeps_the_section(site):
