@@ -425,13 +425,18 @@ CJK_CHAR = re.compile(
 
 
 def join_cjk_lines(app, doctree):
-    """In the zh edition, a line break between two Chinese characters is no space.
+    """In the zh edition, no space between two Chinese characters that the
+    source did not write as one.
 
     Browsers render a line break inside a paragraph as a space, which in Chinese
     splits a word or a sentence (两部 剧作). STYLE.md asks for one line per
     paragraph in zh prose; this joins the lines that still break between two
     Chinese characters (or Chinese punctuation), whatever markup lies between
-    them. Code, maths and raw HTML keep their text.
+    them. Likewise the spaces that only set markup apart in the source, between
+    a Chinese character and a link or emphasis that starts or ends with one
+    (见 {doc}`notation` 一页 reads 见符号约定一页). A space inside a run of text
+    stays; code, maths and raw HTML keep their text. Run once references are
+    resolved (a link's text is then the page's title).
     """
     if app.config.language != "zh_CN":
         return
@@ -460,7 +465,8 @@ def join_cjk_lines(app, doctree):
             continue  # handled with the paragraph it is part of
         texts = list(block.findall(nodes.Text))
         for k, node in enumerate(texts):
-            if "\n" not in node or frozen(node):
+            spaced = node[:1].isspace() or node[-1:].isspace()
+            if ("\n" not in node and not spaced) or frozen(node):
                 continue
             before = "".join(str(t) for t in texts[:k])
             after = "".join(str(t) for t in texts[k + 1 :])
@@ -477,10 +483,16 @@ def join_cjk_lines(app, doctree):
                 )
                 return "" if cjk else m.group(0)
 
-            joined = re.sub(r"[ \t]*\n[ \t]*", join, value)
+            joined = re.sub(r"[ \t]*\n[ \t]*|^[ \t]+|[ \t]+\Z", join, value)
             if joined != value:
+                # By identity: Text nodes are strings, and parent.replace()
+                # would take the first child equal to this one (another "\n").
+                parent = node.parent
+                at = next(
+                    i for i, c in enumerate(parent.children) if c is node
+                )
                 new = nodes.Text(joined)
-                node.parent.replace(node, new)
+                parent[at] = new
                 texts[k] = new
 
 
@@ -558,7 +570,15 @@ def add_run_note(app, doctree, docname):
 
 def on_doctree_read(app, doctree):
     add_positional_ids(app, doctree)
-    join_cjk_lines(app, doctree)
+
+
+class JoinChineseLines(SphinxPostTransform):
+    """join_cjk_lines, after the references are resolved (ReferencesResolver: 10)."""
+
+    default_priority = 20
+
+    def run(self, **kwargs):
+        join_cjk_lines(self.app, self.document)
 
 
 class LocaliseCellToggles(SphinxPostTransform):
@@ -635,6 +655,7 @@ def setup(app):
     app.connect("doctree-read", on_doctree_read)
     app.connect("doctree-resolved", add_run_note)
     app.add_post_transform(LocaliseCellToggles)
+    app.add_post_transform(JoinChineseLines)
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", localise_search_script)
     return {
