@@ -19,7 +19,11 @@ stays within the edition. This extension adds, in every edition build:
   after download (in a clone of the repository named by `repository: url:` in
   _config.yml, linked; the local instructions while that is empty);
 * the toggles of hidden code cells ("Show code cell source") in the edition's
-  language.
+  language;
+* the footer's date as the language writes it (2026年12月7日, 2026년 12월 7일),
+  and the search page's script strings (JS_STRINGS);
+* zh: Chinese search (jieba, with the glossary's terms as its dictionary) and
+  no stray space between two Chinese characters (join_cjk_lines).
 """
 
 from __future__ import annotations
