@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 from nbtools import (
+    ALLOWED_CELL_METADATA,
     LANGS,
     ROOT,
     book_notebooks,
@@ -156,7 +157,7 @@ def test_notebook_is_executed_and_clean(path):
         f"{rel(path)}: execution counts are {counts}; re-run it with `make execute NB={rel(path)}`"
     )
     for k, cell in enumerate(nb["cells"], start=1):
-        extra = set(cell["metadata"]) - {"tags"}
+        extra = set(cell["metadata"]) - ALLOWED_CELL_METADATA
         assert not extra, (
             f"{rel(path)}, cell {k}: stray cell metadata {sorted(extra)}"
         )
@@ -206,6 +207,36 @@ DISCOURAGED = {
         "偏置项": "偏置",
     },
 }
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_figures_have_a_description(path):
+    """Every cell that draws a figure describes it for readers who cannot see it:
+    `metadata.mystnb.image.alt` (myst-nb's image alt text), in the edition's
+    language; without it the book's alt text is the image's file name."""
+    lang = path.parent.name
+    for k, cell in enumerate(load(path)["cells"], start=1):
+        mystnb = cell["metadata"].get("mystnb")
+        if mystnb is not None:
+            assert set(mystnb) == {"image"} and set(mystnb["image"]) == {
+                "alt"
+            }, (
+                f"{rel(path)}, cell {k}: mystnb metadata holds only image.alt, not {mystnb}"
+            )
+        if not any(
+            "image/png" in out.get("data", {})
+            for out in cell.get("outputs", [])
+        ):
+            continue
+        alt = ((mystnb or {}).get("image") or {}).get("alt", "").strip()
+        assert len(alt) >= 10, (
+            f"{rel(path)}, cell {k}: a figure without a description "
+            '(metadata "mystnb": {"image": {"alt": "what the figure shows"}})'
+        )
+        if lang in SCRIPT:
+            assert SCRIPT[lang].search(alt), (
+                f"{rel(path)}, cell {k}: the figure's description is not in {lang}: {alt[:60]}"
+            )
 
 
 @pytest.mark.parametrize("lang", sorted(DISCOURAGED))

@@ -141,7 +141,7 @@ MEASURE_JS = r"""
     const eqno = div && div.querySelector(".eqno");
     return (eqno ? eqno.textContent.replace("#", "").trim() : "") || (div && div.id) || `display #${i + 1}`;
   };
-  const equations = [];
+  const equations = [], wide = [];
   document.querySelectorAll('mjx-container[display="true"]').forEach((m, i) => {
     if (!m.offsetParent) return;
     const s = getComputedStyle(m);
@@ -153,6 +153,50 @@ MEASURE_JS = r"""
       if (r.right > rc.right + 1 || r.left < rc.left - 1) clipped = true;
     }
     if (clipped) equations.push(label(m, i));
+    // Wider than its column: it scrolls sideways. Where it may (a phone), the
+    // reader must see that it does: a shadow on the side that hides more.
+    if (m.scrollWidth > m.clientWidth + 1) {
+      const bg = s.backgroundImage;
+      wide.push({label: label(m, i), width: m.scrollWidth, column: m.clientWidth,
+                 cue: scrolls && /gradient/.test(bg) && s.backgroundAttachment.includes("local")});
+    }
+  });
+  // The message of every intended error (a cell tagged raises-exception):
+  // from the line that names the exception ("ValueError: ...") to the end of
+  // the traceback, inside every box that clips it, clear of a fade.
+  const errors = [];
+  const MESSAGE = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b(:.*)?$/gm;
+  document.querySelectorAll("div.cell.tag_raises-exception").forEach((cell, i) => {
+    const name = `intended error #${i + 1}`;
+    const pre = cell.querySelector("div.cell_output .output.traceback pre");
+    if (!pre) { errors.push(`${name}: no traceback shown`); return; }
+    const text = pre.textContent;
+    let at = -1;
+    for (const m of text.matchAll(MESSAGE)) at = m.index;
+    if (at < 0) { errors.push(`${name}: no "SomeError: message" line`); return; }
+    const line = text.slice(at).split("\n")[0].slice(0, 80);
+    const range = document.createRange();
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(), seen = 0; n; n = walker.nextNode()) {
+      if (seen + n.length > at) { range.setStart(n, at - seen); break; }
+      seen += n.length;
+    }
+    range.setEnd(pre, pre.childNodes.length);
+    const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0.5 && r.height > 0.5);
+    let hidden = !pre.offsetParent || !rects.length;
+    for (let a = pre; a && a !== cell; a = a.parentElement) {
+      const st = getComputedStyle(a);
+      const clips = st.overflowX !== "visible" || st.overflowY !== "visible";
+      const masked = st.maskImage && st.maskImage !== "none";
+      if (!clips && !masked) continue;
+      const c = rect(a);
+      // A fade covers the edge of its box: the message keeps 2.5em clear of it.
+      const clear = masked ? 2.5 * parseFloat(st.fontSize) : 0;
+      for (const r of rects)
+        if (r.top < c.top + clear - 1 || r.bottom > c.bottom + 1 || r.left < c.left - 1 || r.right > c.right + 1)
+          hidden = true;
+    }
+    if (hidden) errors.push(`${name}: ${line}`);
   });
   const code = [];
   document.querySelectorAll("div.cell_input pre").forEach((p, i) => {
@@ -161,6 +205,9 @@ MEASURE_JS = r"""
   });
   return {
     equations,
+    wide,
+    errors,
+    intended: document.querySelectorAll("div.cell.tag_raises-exception").length,
     code,
     codeCells: document.querySelectorAll("div.cell_input pre").length,
     pageWidth: document.documentElement.scrollWidth,
@@ -341,6 +388,13 @@ READ_JS = (
     switcher: all("nav.edition-switcher a").map((e) => e.hreflang),
     search_action: form ? new URL(form.getAttribute("action"), location.href).pathname : null,
     run_note: all("div.run-this-chapter").length,
+    // What MathJax drew (and reads out): a backslash before _ is a TeX escape it
+    // showed as text (\\texttt{a\\_b}, \\text{a\\_b}).
+    maths_backslashes: all("mjx-container").map((m) => m.textContent)
+      .filter((t) => /\\\\\\s*_/.test(t)).map((t) => t.slice(0, 80)),
+    images: Array.from(document.images).map((i) => ({
+      src: i.getAttribute("src") || "", alt: i.getAttribute("alt"),
+      inArticle: !!i.closest("article")})),
   };
   if (ui) read.ui_strings = uiStrings();
   await frames();
@@ -444,9 +498,11 @@ async def read_page(tab, server, page_path):
     return result
 
 
-async def read_search(tab, server, lang):
-    """Search the edition for a word every edition has; where do the results point?"""
-    errors, _ = await tab.open(f"{server}/{lang}/search.html?q=LSTM")
+async def read_search(tab, server, lang, query="LSTM"):
+    """Search the edition for query; where do the results point?"""
+    errors, _ = await tab.open(
+        f"{server}/{lang}/search.html?q={urllib.parse.quote(query)}"
+    )
     page = tab.page
     # Sphinx lists the results one by one, then writes its summary line: the
     # whole list and the final heading, not however far it has got.
@@ -525,6 +581,11 @@ async def read_site(server):
     )
     jobs = [(("page", pp), read_page, (server, pp)) for pp in pages()]
     jobs += [(("search", lang), read_search, (server, lang)) for lang in LANGS]
+    jobs += [
+        (("search", lang, query), read_search, (server, lang, query))
+        for lang, queries in SEARCHES.items()
+        for query in queries
+    ]
     jobs.append(
         (
             ("switch", switch_page),
@@ -696,6 +757,102 @@ def test_equations_and_page_fit(site, page_path, width):
     )
 
 
+@pytest.mark.parametrize("page_path", pages())
+def test_display_maths_fits_a_desktop_column(site, page_path):
+    """At 1280x900 no display equation is wider than its column: long ones are
+    split over aligned lines, so nothing scrolls sideways there."""
+    wide = _get(site, ("page", page_path))[FIRST_WIDTH]["wide"]
+    assert not wide, (
+        f"{page_path} at {WIDTHS[FIRST_WIDTH][0]} px: display equations wider than their column "
+        f"(label: width/column px) {[(w['label'], w['width'], w['column']) for w in wide]}"
+    )
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_scrolling_maths_shows_that_it_scrolls(site, page_path):
+    """On a phone an equation may be wider than the column: it scrolls, and a
+    shadow on the hidden side shows the reader that it does."""
+    wide = _get(site, ("page", page_path))["phone"]["wide"]
+    no_cue = [w["label"] for w in wide if not w["cue"]]
+    assert not no_cue, (
+        f"{page_path} at {WIDTHS['phone'][0]} px: equations that scroll with no visible cue {no_cue}"
+    )
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_maths_shows_no_tex_escapes(site, page_path):
+    """MathJax draws `\\texttt{a\\_b}` or `\\text{a\\_b}` with its backslash;
+    identifiers in maths are written \\mathtt{a\\_b} (or as code in the text)."""
+    shown = _get(site, ("page", page_path))["maths_backslashes"]
+    assert not shown, (
+        f"{page_path}: rendered maths shows a backslash before _: {shown}"
+    )
+
+
+def intended_errors(page_path: str) -> int:
+    """How many cells of the page's notebook are tagged raises-exception."""
+    import json
+
+    nb = json.loads(
+        resolve(f"book/{page_path[: -len('.html')]}").read_text(
+            encoding="utf-8"
+        )
+    )
+    return sum(
+        "raises-exception" in c.get("metadata", {}).get("tags", [])
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+    )
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in pages() if is_notebook(p) and intended_errors(p)]
+)
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_intended_errors_show_their_message(site, page_path, width):
+    """A cell that fails on purpose is there for its message: the last lines of
+    its traceback, from "SomeError: ..." down, show without a click."""
+    m = _get(site, ("page", page_path))[width]
+    assert m["intended"] == intended_errors(page_path), (
+        f"{page_path}: {intended_errors(page_path)} cells are tagged raises-exception, "
+        f"the page marks {m['intended']}"
+    )
+    assert not m["errors"], (
+        f"{page_path} at {WIDTHS[width][0]} px: intended errors whose message is hidden {m['errors']}"
+    )
+
+
+FILE_NAME = re.compile(
+    r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE
+)
+SCRIPT = {
+    "ko": re.compile("[\uac00-\ud7a3]"),
+    "zh": re.compile("[\u4e00-\u9fff]"),
+}
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_images_have_descriptions(site, page_path):
+    """Every image says what it shows (alt text), in the edition's language;
+    none is described by its file name."""
+    lang = edition(page_path)
+    bad = []
+    for img in _get(site, ("page", page_path))["images"]:
+        alt = (img["alt"] or "").strip()
+        name = img["src"].rsplit("/", 1)[-1]
+        if (
+            (img["inArticle"] and not alt)
+            or FILE_NAME.search(alt)
+            or (alt and alt == name)
+        ):
+            bad.append((name[:16], alt[:40]))
+        elif alt and lang in SCRIPT and not SCRIPT[lang].search(alt):
+            bad.append(
+                (name[:16], f"not in the edition's language: {alt[:40]}")
+            )
+    assert not bad, f"{page_path}: images without a description {bad}"
+
+
 @pytest.mark.parametrize("page_path", [p for p in pages() if is_notebook(p)])
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_code_fits_its_column(site, page_path, width):
@@ -722,6 +879,133 @@ def test_search_stays_in_the_edition(site, lang):
         assert "Search" not in r["heading"], (
             f"{lang}: the results heading is English: {r['heading']!r}"
         )
+
+
+# Words a reader of each edition looks up: each must find every chapter whose
+# text has it (all its words, for a query of several).
+SEARCHES = {
+    "en": ["Shakespeare", "sunspot", "forget gate"],
+    "ko": ["셰익스피어", "흑점", "망각 게이트"],
+    "zh": ["遗忘门", "莎士比亚", "太阳黑子", "LSTM 遗忘门"],
+}
+
+
+def page_prose(page_path: str) -> str:
+    """The text a page's source writes (markdown cells of a notebook, or the .md)."""
+    import json
+
+    source = resolve(f"book/{page_path[: -len('.html')]}")
+    if source.suffix == ".md":
+        return source.read_text(encoding="utf-8")
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    return "\n".join(
+        "".join(c["source"])
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [(lang, q) for lang, queries in SEARCHES.items() for q in queries],
+)
+def test_search_finds_the_chapters_with_the_word(site, lang, query):
+    r = _get(site, ("search", lang, query))
+    found = {
+        urllib.parse.urlparse(h).path.rsplit("/", 1)[-1] for h in r["hrefs"]
+    }
+    words = query.casefold().split()
+    expected = {
+        p.rsplit("/", 1)[-1]
+        for p in pages()
+        if edition(p) == lang
+        and p.rsplit("/", 1)[-1] not in ("index.html",)
+        and all(w in page_prose(p).casefold() for w in words)
+    }
+    assert expected, f"{lang}: no page has {query!r}: pick another word"
+    missing = sorted(expected - found)
+    assert not missing, (
+        f"{lang}: searching {query!r} did not find {missing} (found {sorted(found)})"
+    )
+
+
+# Chinese characters and punctuation (a space between two of them is a stray).
+CJK = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+CJK_SPACE = re.compile(f"({CJK})[ \t\u00a0]+({CJK})")
+# Markup around the words of a source line that the page does not show.
+MARKUP = re.compile(r"\{[a-z:-]+\}`|[`*]")
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in pages() if edition(p) == "zh"]
+)
+def test_chinese_text_has_no_stray_spaces(site, page_path):
+    """A line break between two Chinese characters renders as a space that splits
+    a word or a sentence (两部 剧作): no space between two Chinese characters
+    shows on a zh page unless its source writes one (a real space, not a line
+    break)."""
+    text = _get(site, ("page", page_path))["text"]
+    source = MARKUP.sub("", page_prose(page_path))
+    stray = []
+    for m in CJK_SPACE.finditer(text):
+        pair = f"{m.group(1)} {m.group(2)}"
+        if pair not in source:
+            stray.append(text[max(0, m.start() - 6) : m.end() + 6])
+    assert not stray, (
+        f"{page_path}: {len(stray)} spaces between Chinese characters that the source "
+        f"does not write: {stray[:8]}"
+    )
+
+
+# Interface strings that read wrong to a native reader (the theme's catalogues).
+BAD_INTERFACE = {
+    "ko": {
+        "전체 화면으로보기": "전체 화면으로보기",
+        "a number spaced from its counter (17 개)": r"\} 개 페이지|\d 개 페이지",
+        "a zero-padded date": r"\d+월 0\d일|년 0\d월",
+        "an English message": "Please activate JavaScript",
+    },
+    "zh": {
+        "Traditional 列印": "列印",
+        "a spaced or zero-padded date": r"\d 月|月 \d|月0\d|日 ?\.",
+        "an English message": "Please activate JavaScript",
+    },
+}
+
+
+def search_script_messages(lang: str) -> str:
+    """The translated strings of the edition's search script (translations.js)."""
+    import json
+
+    text = (SITE / lang / "_static" / "translations.js").read_text(
+        encoding="utf-8"
+    )
+    body = text.partition("Documentation.addTranslations(")[2].rpartition(
+        ");"
+    )[0]
+    return "\n".join(json.loads(body)["messages"].values() if body else [])
+
+
+@pytest.mark.parametrize("lang", sorted(BAD_INTERFACE))
+def test_interface_reads_natively(lang):
+    """The footer's date, the buttons, the search page and its result line, as a
+    native reader writes them."""
+    skip_or_fail()
+    chapter = _first_chapter(lang)
+    shown = {
+        chapter: (SITE / chapter).read_text(encoding="utf-8"),
+        f"{lang}/search.html": (SITE / lang / "search.html").read_text(
+            encoding="utf-8"
+        ),
+        "the search script": search_script_messages(lang),
+    }
+    found = [
+        (where, what)
+        for where, text in shown.items()
+        for what, pattern in BAD_INTERFACE[lang].items()
+        if re.search(pattern, text)
+    ]
+    assert not found, f"{lang}: interface strings that read wrong: {found}"
 
 
 def test_switcher_keeps_the_section(site):

@@ -2,7 +2,8 @@
 
 Run as a script to re-execute notebooks in place with the settings the tests
 use (fresh kernel in the notebook's folder, counts 1, 2, 3...) and to save
-them clean (only kernelspec/language metadata, only `tags` on cells, no
+them clean (only kernelspec/language metadata, only `tags` and a figure's
+`mystnb` alt text on cells, no
 machine paths in tracebacks):
 
     python tools/nbtools.py execute book/en/rnn-from-equations.ipynb ...
@@ -32,7 +33,9 @@ KERNELSPEC = {
     "name": "python3",
 }
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
-ALLOWED_CELL_METADATA = {"tags"}
+# Cell metadata kept: tags, and myst-nb's `mystnb: {image: {alt: ...}}`, the
+# description of the cell's figure (its alt text in the book, per edition).
+ALLOWED_CELL_METADATA = {"tags", "mystnb"}
 
 
 def toc_files() -> list[str]:
@@ -185,7 +188,7 @@ def sanitize_paths(text: str) -> str:
 
 
 def clean(nb):
-    """Drop stray metadata in place: keep kernelspec/language_info and cell tags only."""
+    """Drop stray metadata in place: keep kernelspec/language_info and ALLOWED_CELL_METADATA."""
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
         "language_info": dict(LANGUAGE_INFO),

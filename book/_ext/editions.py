@@ -19,15 +19,21 @@ stays within the edition. This extension adds, in every edition build:
   after download (in a clone of the repository named by `repository: url:` in
   _config.yml, linked; the local instructions while that is empty);
 * the toggles of hidden code cells ("Show code cell source") in the edition's
-  language.
+  language;
+* the footer's date as the language writes it (2026年12月7日, 2026년 12월 7일),
+  and the search page's script strings (JS_STRINGS);
+* zh: Chinese search (jieba, with the glossary's terms as its dictionary) and
+  no stray space between two Chinese characters (join_cjk_lines).
 """
 
 from __future__ import annotations
 
 import gettext
 import html
+import json
 import pathlib
 import sys
+import re
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -94,6 +100,7 @@ THEME_STRINGS = {
         "Link to this code": "이 코드를 가리키는 링크",
         "Link to this definition": "이 정의를 가리키는 링크",
         "Link to this term": "이 용어를 가리키는 링크",
+        "Please activate JavaScript to enable the search functionality.": "검색 기능을 쓰려면 JavaScript를 켜 주세요.",
     },
     "zh_CN": {
         "Skip to main content": "跳到正文",
@@ -128,13 +135,33 @@ THEME_STRINGS = {
         "Link to this code": "指向本代码的链接",
         "Link to this definition": "指向本定义的链接",
         "Link to this term": "指向本术语的链接",
+        "Please activate JavaScript to enable the search functionality.": "请启用 JavaScript 以使用搜索功能。",
+        # The footer: a Chinese full stop after the date.
+        "Last updated on %(last_updated)s.": "最后更新于 %(last_updated)s。",
     },
 }
 
 # sphinx-book-theme's own catalogue ("booktheme"): its Korean "By" reads "으로".
+# Its Korean "Fullscreen mode" lacks a space, its Chinese "Print to PDF" is
+# Traditional usage (列印成 PDF).
 BOOKTHEME_STRINGS = {
-    "ko": {"By": "지은이:"},
-    "zh_CN": {"By": "作者："},
+    "ko": {"By": "지은이:", "Fullscreen mode": "전체 화면으로 보기"},
+    "zh_CN": {"By": "作者：", "Print to PDF": "打印为 PDF"},
+}
+
+# The footer's date ("Last updated on ..."): Sphinx's catalogues zero-pad the
+# month and day (12 月 07 日); written as a reader of the language writes it.
+LAST_UPDATED_FMT = {"ko": "%Y년 %-m월 %-d일", "zh_CN": "%Y年%-m月%-d日"}
+
+# Strings of Sphinx's search page script (its _static/translations.js), replaced
+# in the built file: "17 개 페이지" spaces the counter apart from its number.
+JS_STRINGS = {
+    "ko": {
+        "Search finished, found ${resultCount} page(s) matching the search query.": "검색을 마쳤습니다. 검색어와 일치하는 페이지를 ${resultCount}개 찾았습니다.",
+    },
+    "zh_CN": {
+        "Search finished, found ${resultCount} page(s) matching the search query.": "搜索完成，找到 ${resultCount} 个匹配的页面。",
+    },
 }
 
 # Strings the theme's templates write without a translation call; replaced in
@@ -321,6 +348,13 @@ def install_theme_strings(app, config):
         config.togglebutton_hint, config.togglebutton_hint_hide = TOGGLE_HINTS[
             config.language
         ]
+    if (
+        config.language in LAST_UPDATED_FMT
+        and config.html_last_updated_fmt is not None
+    ):
+        config.html_last_updated_fmt = LAST_UPDATED_FMT[config.language]
+    if config.language == "zh_CN":
+        chinese_search(app, config)
     if config.language in SEARCH_BAR_TEXT:
         config.html_theme_options["search_bar_text"] = SEARCH_BAR_TEXT[
             config.language
@@ -344,7 +378,152 @@ def localise_templates(app):
     templates.render = render_localised
 
 
+def chinese_search(app, config):
+    """Chinese search: Sphinx splits the words of the zh index with jieba.
+
+    jieba's own dictionary does not know the book's terms (it cuts 遗忘门 into
+    遗忘 + 门, so a search for 遗忘门 finds nothing: the search box matches whole
+    index words or longer ones). Every term of the edition's glossary goes into
+    a user dictionary that jieba loads first.
+    """
+    try:
+        import jieba
+    except (
+        ImportError
+    ):  # requirements.txt installs it; without it, no zh words are indexed
+        return
+    import logging
+
+    jieba.setLogLevel(logging.WARNING)
+    glossary = pathlib.Path(app.srcdir) / "glossary.md"
+    terms = (
+        glossary_terms(glossary.read_text(encoding="utf-8"))
+        if glossary.exists()
+        else []
+    )
+    userdict = pathlib.Path(app.doctreedir).parent / "jieba-userdict.txt"
+    userdict.parent.mkdir(parents=True, exist_ok=True)
+    userdict.write_text("".join(f"{t}\n" for t in terms), encoding="utf-8")
+    options = dict(config.html_search_options or {})
+    options["dict"] = str(userdict)
+    config.html_search_options = options
+
+
+def glossary_terms(text: str) -> list[str]:
+    """The Chinese words a glossary defines: 循环神经网络（RNN） gives 循环神经网络."""
+    terms, inside = [], False
+    for line in text.splitlines():
+        if line.startswith(":::{glossary}"):
+            inside = True
+        elif inside and line.startswith(":::"):
+            inside = False
+        elif inside and line.strip() and not line[0].isspace():
+            for part in re.split(r"[（）()、/，,]", line):
+                part = part.strip()
+                if CJK_CHAR.search(part) and " " not in part:
+                    terms.append(part)
+    return sorted(set(terms))
+
+
+def localise_search_script(app, exception):
+    """Replace JS_STRINGS in the search page script Sphinx copied for the language."""
+    table = JS_STRINGS.get(app.config.language)
+    path = pathlib.Path(app.outdir) / "_static" / "translations.js"
+    if exception is not None or not table or not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("Documentation.addTranslations(")
+    body, _, tail = rest.rpartition(");")
+    if not sep:
+        return
+    data = json.loads(body)
+    data["messages"].update(table)
+    path.write_text(
+        head + sep + json.dumps(data, ensure_ascii=False) + ");" + tail,
+        encoding="utf-8",
+    )
+
+
 # -- doctree ------------------------------------------------------------------
+
+# Chinese and Japanese characters and their punctuation (not Hangul: Korean
+# separates words with spaces, so a line break there is a space).
+CJK_CHAR = re.compile(
+    "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    "\u2018\u2019\u201c\u201d\u2026\u2014]"
+)
+
+
+def join_cjk_lines(app, doctree):
+    """In the zh edition, no space between two Chinese characters that the
+    source did not write as one.
+
+    Browsers render a line break inside a paragraph as a space, which in Chinese
+    splits a word or a sentence (两部 剧作). STYLE.md asks for one line per
+    paragraph in zh prose; this joins the lines that still break between two
+    Chinese characters (or Chinese punctuation), whatever markup lies between
+    them. Likewise the spaces that only set markup apart in the source, between
+    a Chinese character and a link or emphasis that starts or ends with one
+    (见 {doc}`notation` 一页 reads 见符号约定一页). A space inside a run of text
+    stays; code, maths and raw HTML keep their text. Run once references are
+    resolved (a link's text is then the page's title).
+    """
+    if app.config.language != "zh_CN":
+        return
+    skip = (
+        nodes.literal,
+        nodes.literal_block,
+        nodes.math,
+        nodes.math_block,
+        nodes.raw,
+    )
+
+    def frozen(text_node):
+        parent = text_node.parent
+        while parent is not None:
+            if isinstance(parent, skip):
+                return True
+            parent = parent.parent
+        return False
+
+    for block in doctree.findall(nodes.TextElement):
+        if isinstance(
+            block, (nodes.FixedTextElement, nodes.math, nodes.literal)
+        ):
+            continue
+        if isinstance(block.parent, nodes.TextElement):
+            continue  # handled with the paragraph it is part of
+        texts = list(block.findall(nodes.Text))
+        for k, node in enumerate(texts):
+            spaced = node[:1].isspace() or node[-1:].isspace()
+            if ("\n" not in node and not spaced) or frozen(node):
+                continue
+            before = "".join(str(t) for t in texts[:k])
+            after = "".join(str(t) for t in texts[k + 1 :])
+            value = str(node)
+
+            def join(m, value=value, before=before, after=after):
+                prev = (before + value[: m.start()]).rstrip()[-1:]
+                nxt = (value[m.end() :] + after).lstrip()[:1]
+                cjk = (
+                    prev
+                    and nxt
+                    and CJK_CHAR.match(prev)
+                    and CJK_CHAR.match(nxt)
+                )
+                return "" if cjk else m.group(0)
+
+            joined = re.sub(r"[ \t]*\n[ \t]*|^[ \t]+|[ \t]+\Z", join, value)
+            if joined != value:
+                # By identity: Text nodes are strings, and parent.replace()
+                # would take the first child equal to this one (another "\n").
+                parent = node.parent
+                at = next(
+                    i for i, c in enumerate(parent.children) if c is node
+                )
+                new = nodes.Text(joined)
+                parent[at] = new
+                texts[k] = new
 
 
 def add_positional_ids(app, doctree):
@@ -440,6 +619,15 @@ def on_doctree_read(app, doctree):
     add_positional_ids(app, doctree)
 
 
+class JoinChineseLines(SphinxPostTransform):
+    """join_cjk_lines, after the references are resolved (ReferencesResolver: 10)."""
+
+    default_priority = 20
+
+    def run(self, **kwargs):
+        join_cjk_lines(self.app, self.document)
+
+
 class LocaliseCellToggles(SphinxPostTransform):
     """myst-nb's toggles of hidden cells, in the edition's language (after HideInputCells)."""
 
@@ -514,7 +702,9 @@ def setup(app):
     app.connect("doctree-read", on_doctree_read)
     app.connect("doctree-resolved", add_run_note)
     app.add_post_transform(LocaliseCellToggles)
+    app.add_post_transform(JoinChineseLines)
     app.connect("html-page-context", on_page_context)
+    app.connect("build-finished", localise_search_script)
     return {
         "version": "2.0",
         "parallel_read_safe": True,
