@@ -136,6 +136,58 @@ def test_ko_typography(path):
     assert not found, f"book/ko/{path.name}:\n" + "\n".join(found)
 
 
+# --- a particle after a number agrees with how the number is read ---
+
+# does the reading end in a consonant (3 삼, 6 육, 10 십, 100 백) and is it ㄹ (1 일, 7 칠, 8 팔)?
+DIGIT_BATCHIM = dict(zip("0123456789", [1, 1, 0, 1, 0, 0, 1, 1, 1, 0]))
+PARTICLE_PAIRS = {"을": "를", "은": "는", "과": "와", "이": "가"}
+NUMBER_PARTICLE = re.compile(
+    r"(?<![\w.^_{$])(\d+(?:\.\d+)?)(을|를|은|는|과|와|이|가|으로|로)(?=[\s.,)])"
+)
+
+
+def particle_for(number: str, particle: str) -> str:
+    """The particle the Korean reading of number takes: 3은, 2는, 10으로, 1로, 0.5를."""
+    digits = (
+        number.split(".")[1] if "." in number else number.lstrip("0") or "0"
+    )
+    trailing_zeros = len(digits) - len(digits.rstrip("0"))
+    if "." not in number and digits != "0" and trailing_zeros:
+        batchim, rieul = True, False  # 십, 백, 천, 만
+    else:
+        batchim, rieul = bool(DIGIT_BATCHIM[digits[-1]]), digits[-1] in "178"
+    if particle in ("으로", "로"):
+        return "로" if (not batchim or rieul) else "으로"
+    for consonant, vowel in PARTICLE_PAIRS.items():
+        if particle in (consonant, vowel):
+            return consonant if batchim else vowel
+    return particle
+
+
+def test_particle_rule_can_fail():
+    assert [
+        particle_for(n, p) for n, p in [("3", "는"), ("2", "은"), ("10", "로")]
+    ] == [
+        "은",
+        "는",
+        "으로",
+    ]
+    assert (
+        particle_for("1", "으로") == "로" and particle_for("0.5", "을") == "를"
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_ko_particles_after_numbers(path):
+    found = [
+        f"{where}: {m.group(0)!r} should be {m.group(1) + particle_for(*m.groups())!r}"
+        for where, text in prose_blocks(path)
+        for m in NUMBER_PARTICLE.finditer(text)
+        if particle_for(*m.groups()) != m.group(2)
+    ]
+    assert not found, f"book/ko/{path.name}:\n" + "\n".join(found)
+
+
 # --- code comments are prose too ---
 
 # an English word in a comment is fine when it is code: a name the cell uses, or these
