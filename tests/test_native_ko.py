@@ -114,6 +114,12 @@ TYPOGRAPHY = [
     ),
     (re.compile(r"\d %"), "no space before %"),
     (
+        re.compile(
+            f"(?<={HANGUL}|[`$)]);[ \\t]*\\n(?=[ \\t]*(?:[*-] |\\n|```|:::|$))"
+        ),
+        "a Korean list item ends without ';'",
+    ),
+    (
         re.compile(f"{HANGUL}\\.\\.\\.(?!\\.)"),
         "an ellipsis is … (or written out), not ...",
     ),
