@@ -53,6 +53,8 @@ def prose_blocks(path):
             for line in text.split("\n")
         )
         text = FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        # a glossary link is prose: keep its text, drop its target
+        text = re.sub(r"\{term\}`([^`<]*?)\s*(?:<[^`]*>)?`", r"\1", text)
         # a math span keeps a placeholder so that "$k = 20$ 스텝" is still seen
         text = INLINE.sub(lambda m: "$" if m.group(0)[0] == "$" else "`", text)
         out.append((where, text))
