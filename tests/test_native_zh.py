@@ -191,6 +191,8 @@ TYPOGRAPHY = {
 def test_zh_typography(path):
     problems = []
     for where, text in markdown_texts(path):
+        for m in re.finditer(r"等人\s*\{cite:p\}", text):
+            problems.append(f"{where}: authors named twice ('等人' + {{cite:p}}): use {{cite:t}}")
         for n, line, prose in prose_lines(text):
             if not prose:
                 continue
