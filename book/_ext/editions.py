@@ -36,6 +36,8 @@ import sys
 import re
 
 from docutils import nodes
+from sphinx.search import SearchLanguage
+from sphinx.search import languages as search_languages
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # Each edition: the switcher's label, the <html lang> Sphinx writes for its
@@ -694,7 +696,36 @@ def on_page_context(app, pagename, templatename, context, doctree):
     context["edition_switcher"] = switcher_html(app, pagename, lang)
 
 
+# Korean writes its particles (조사) onto the word: the LSTM chapter has
+# "셰익스피어의", not "셰익스피어". Sphinx has no Korean splitter; this one
+# indexes each word as written and, when it ends in a common particle, its
+# stem as well, so a search for the bare word finds every page that has it.
+KOREAN_PARTICLES = sorted(
+    "의 은 는 이 가 을 를 에 에서 에게 으로 로 와 과 도 만 까지 부터 처럼 보다 "
+    "이다 입니다 이고 이며 이나 나".split(),
+    key=len,
+    reverse=True,
+)
+
+
+class SearchKorean(SearchLanguage):
+    lang = "ko"
+    language_name = "Korean"
+
+    def split(self, input):
+        words = []
+        for word in super().split(input):
+            words.append(word)
+            for particle in KOREAN_PARTICLES:
+                if word.endswith(particle) and len(word) > len(particle) + 1:
+                    words.append(word[: -len(particle)])
+                    break
+        return words
+
+
 def setup(app):
+    # Korean search: words and their stems without a particle
+    search_languages.setdefault("ko", SearchKorean)
     # Changes to this file re-read every page (tools/build_book.py sets the hash).
     app.add_config_value("editions_source_hash", "", "env")
     app.connect("config-inited", install_theme_strings, priority=400)
