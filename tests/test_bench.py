@@ -99,18 +99,28 @@ def reference_forward(x, params):
     return out[0], out[1], out[2]  # (hs, h_T, c_T, cache)
 
 
-def test_two_sigmoids_are_one_function():
+def test_three_sigmoids_are_one_function():
     z = np.array([-800.0, -30.0, -1.0, 0.0, 0.5, 30.0, 800.0])
     exact = 1 / (1 + np.exp(-np.clip(z, -700, 700)))
-    with np.errstate(over="raise"):
-        np.testing.assert_allclose(nl.sigmoid_logaddexp(z), exact, atol=1e-15)
-        np.testing.assert_allclose(nl.sigmoid_tanh(z), exact, atol=1e-15)
+    forms = (nl.sigmoid, nl.sigmoid_logaddexp, nl.sigmoid_tanh)
+    with np.errstate(over="raise"):  # sigmoid silences its own overflow
+        for form in forms:
+            np.testing.assert_allclose(form(z), exact, atol=1e-15)
     z32 = np.linspace(-20, 20, 101, dtype=np.float32)
-    assert (
-        nl.sigmoid_tanh(z32).dtype
-        == np.float32
-        == nl.sigmoid_logaddexp(z32).dtype
-    )
+    assert {form(z32).dtype for form in forms} == {np.dtype(np.float32)}
+
+
+def test_textbook_sigmoid_overflows_to_zero_without_a_warning():
+    import warnings
+
+    z = np.array([-100.0, -89.0, 89.0], np.float32)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        1 / (1 + np.exp(-z))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = nl.sigmoid(z)
+    assert s[0] == 0.0 and s[2] == 1.0 and s.dtype == np.float32
+    assert abs(s[1] - 1 / (1 + np.exp(89.0))) < 3e-39  # the docstring's bound
 
 
 def test_products_table_counts_every_level_flops():
@@ -216,20 +226,9 @@ def test_float32_keeps_dtype():
 @pytest.mark.parametrize("mode", bench.MODES)
 def test_every_cpu_runner_agrees(mode):
     params, x, dhs = bench.problem(3, 4, 5, 6)
-    diffs = bench.agreement(
-        ["numpy_naive", "torch_loop", "torch_nn", "keras"],
-        mode,
-        params,
-        x,
-        dhs,
-    )
-    assert set(diffs) == {
-        "numpy_opt",
-        "numpy_naive",
-        "torch_loop",
-        "torch_nn",
-        "keras",
-    }
+    others = ["numpy_naive", "torch_loop", "torch_nn", "torch_nn_onednn_off"]
+    diffs = bench.agreement([*others, "keras"], mode, params, x, dhs)
+    assert set(diffs) == {"numpy_opt", *others, "keras"}
     for impl, d in diffs.items():
         expected = (
             {"hs"} if mode == "forward" else {"hs", "dx", "dW_x", "dW_h", "db"}
@@ -442,10 +441,55 @@ def test_breakdown_script_on_tiny(tmp_path):
     assert [r["level"] for r in rows] == list(nl.FORWARD) and meta[
         "blas_threads"
     ].endswith("=1")
-    kernels, _ = bench.read_csv(kout)
+    kernels, meta = bench.read_csv(kout)
+    names = [k["kernel"] for k in kernels]
+    assert names[4:7] == list(bench.breakdown.SIGMOIDS)
+    assert names[-2:] == [
+        "nn.LSTM forward, oneDNN on",
+        "nn.LSTM forward, oneDNN off",
+    ]
     assert (
-        len(kernels) == 4 and kernels[0]["flops"] == 2 * 8 * 20 * 32 * 4 * 64
+        len(kernels) == 11 and kernels[0]["flops"] == 2 * 8 * 20 * 32 * 4 * 64
     )
+    assert meta["torch_threads"] == "1" and "DNN" in meta["onednn"]
+
+
+def test_onednn_switch_changes_what_nn_lstm_runs():
+    needs("torch")
+    import torch
+
+    lstm = torch.nn.LSTM(3, 4, batch_first=True)
+    x = torch.zeros(2, 5, 3)
+
+    def nodes(fn, seen):  # every node of the autograd graph behind fn
+        if fn is not None and fn not in seen:
+            seen.add(fn)
+            for nxt, _ in fn.next_functions:
+                nodes(nxt, seen)
+        return {f.name() for f in seen}
+
+    default = torch.backends.mkldnn.enabled
+    with bench.onednn(True):
+        on = nodes(lstm(x)[0].grad_fn, set())
+    with bench.onednn(False):
+        off = nodes(lstm(x)[0].grad_fn, set())
+    assert torch.backends.mkldnn.enabled == default  # restored
+    assert "MkldnnRnnLayerBackward0" in on
+    assert "MkldnnRnnLayerBackward0" not in off and "MmBackward0" in off
+
+
+def test_floor_rates_times_the_products_and_nn_lstm():
+    needs("torch")
+    rows = bench.breakdown.floor_rates(bench.Size("t", 2, 3, 4, 5), reps=2)
+    assert [r["kernel"].split(",")[0] for r in rows] == [
+        "T recurrent products",
+        "T recurrent products",
+        "nn.LSTM forward",
+        "nn.LSTM forward",
+    ]
+    assert rows[0]["flops"] == 3 * 2 * 2 * 5 * 4 * 5
+    assert rows[2]["flops"] == bench.lstm_flops(2, 3, 4, 5)
+    assert all(r["min_ms"] > 0 for r in rows)
 
 
 def test_import_loads_no_framework():

@@ -15,6 +15,7 @@ PyTorch and TensorFlow are imported only when their runners are made.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,10 +30,26 @@ IMPLS = (
     "torch_loop",
     "torch_loop_compiled",
     "torch_nn",
+    "torch_nn_onednn_off",
     "keras",
 )
 MODES = ("forward", "forward+backward")
-TORCH_IMPLS = ("torch_loop", "torch_loop_compiled", "torch_nn")
+TORCH_IMPLS = IMPLS[2:6]
+
+
+@contextmanager
+def onednn(enabled):
+    """PyTorch's oneDNN (``torch.backends.mkldnn.enabled``) on or off inside
+    the block, restored after. On the CPU ``nn.LSTM`` runs oneDNN's RNN
+    kernel (``aten::mkldnn_rnn_layer``) when it is on, PyTorch's default."""
+    import torch
+
+    default = torch.backends.mkldnn.enabled
+    torch.backends.mkldnn.enabled = enabled
+    try:
+        yield
+    finally:
+        torch.backends.mkldnn.enabled = default
 
 
 @dataclass
@@ -123,7 +140,7 @@ def _torch_runner(impl, mode, p, x, dhs, device):
     xt = torch.as_tensor(x, device=dev)
     G = torch.as_tensor(dhs, device=dev) if dhs is not None else None
     grad = mode != "forward"
-    if impl == "torch_nn":
+    if impl.startswith("torch_nn"):
         from ..convert import to_torch
 
         lstm = to_torch(p, torch.nn.LSTM(p.D, p.H, batch_first=True)).to(dev)
@@ -160,10 +177,11 @@ def _torch_runner(impl, mode, p, x, dhs, device):
         def grads():
             return {"dW_x": W[0].grad, "dW_h": W[1].grad, "db": W[2].grad}
 
+    on = impl != "torch_nn_onednn_off"  # oneDNN: PyTorch's default
     if not grad:
 
         def call():
-            with torch.no_grad():
+            with torch.no_grad(), onednn(on):
                 return forward(xt)
 
         return Runner(impl, mode, device, call, lambda r: {"hs": r}, sync)
@@ -172,8 +190,9 @@ def _torch_runner(impl, mode, p, x, dhs, device):
     def call():
         for q in params + [x_leaf]:
             q.grad = None
-        hs = forward(x_leaf)
-        (hs * G).sum().backward()
+        with onednn(on):
+            hs = forward(x_leaf)
+            (hs * G).sum().backward()
         return hs
 
     return Runner(
