@@ -181,9 +181,10 @@ def test_breakdown_parts_add_up_and_kernels_are_timed():
             and r["total_median_ms"] >= r["total_min_ms"]
         )
     kernels = bench.kernel_rates(size, reps=2, threads=1)
-    assert [k["kernel"] for k in kernels][
-        -1
-    ] == "element-wise work, fused step"
+    names = [k["kernel"] for k in kernels]
+    assert names[3] == "element-wise work, fused step"
+    assert names[4:] == list(bench.breakdown.SIGMOIDS)
+    assert kernels[4]["flops"] == 2 * 3 * 5 and kernels[4]["bytes"] == 8 * 30
     assert kernels[0]["flops"] == 2 * 2 * 4 * 3 * 4 * 5 and all(
         k["min_ms"] > 0 for k in kernels
     )
@@ -418,6 +419,27 @@ def test_runner_script_on_tiny_cpu(tmp_path, python_with):
     assert out.with_suffix(".png").exists()
 
 
+def test_runner_script_times_keras_with_tensorflow_defaults(tmp_path):
+    # keras_tf_default: a child process with TF_ENABLE_ONEDNN_OPTS unset,
+    # whose TensorFlow reports oneDNN on; the parent keeps the book's 0
+    needs_scripts()
+    needs("tensorflow", "keras")
+    out = tmp_path / "k.csv"
+    res = python_in_root(
+        "bench/run.py",
+        *("--sizes", "tiny", "--impls", "torch_nn,keras_tf_default"),
+        *("--reps", "1", "--threads", "1", "--modes", "forward"),
+        *("--clock", "process", "--out", str(out)),
+    )
+    assert res.returncode == 0, res.stderr
+    assert "keras_tf_default: TF_ENABLE_ONEDNN_OPTS unset" in res.stdout
+    assert "oneDNN enabled: True" in res.stdout
+    rows, meta = bench.read_csv(out)
+    assert [r["impl"] for r in rows] == ["torch_nn", "keras_tf_default"]
+    assert rows[1]["status"] == "ok" and rows[1]["ratio_to_torch_nn"] > 0
+    assert meta["TF_ENABLE_ONEDNN_OPTS"] == "0" and meta["clock"] == "process"
+
+
 def test_breakdown_script_on_tiny(tmp_path):
     needs_scripts()
     out, kout = tmp_path / "b.csv", tmp_path / "k.csv"
@@ -461,18 +483,11 @@ def test_onednn_switch_changes_what_nn_lstm_runs():
     lstm = torch.nn.LSTM(3, 4, batch_first=True)
     x = torch.zeros(2, 5, 3)
 
-    def nodes(fn, seen):  # every node of the autograd graph behind fn
-        if fn is not None and fn not in seen:
-            seen.add(fn)
-            for nxt, _ in fn.next_functions:
-                nodes(nxt, seen)
-        return {f.name() for f in seen}
-
     default = torch.backends.mkldnn.enabled
     with bench.onednn(True):
-        on = nodes(lstm(x)[0].grad_fn, set())
+        on = bench.graph_nodes(lstm(x)[0])
     with bench.onednn(False):
-        off = nodes(lstm(x)[0].grad_fn, set())
+        off = bench.graph_nodes(lstm(x)[0])
     assert torch.backends.mkldnn.enabled == default  # restored
     assert "MkldnnRnnLayerBackward0" in on
     assert "MkldnnRnnLayerBackward0" not in off and "MmBackward0" in off

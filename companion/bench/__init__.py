@@ -28,7 +28,14 @@ from .numpy_lstm import (  # noqa: F401
     sigmoid_tanh,
 )
 from .plot import GOALS, gemm_intensity, plot_ratios, plot_roofline  # noqa: F401
-from .runners import IMPLS, MODES, make_runner, onednn, runner_outputs  # noqa: F401
+from .runners import (  # noqa: F401
+    IMPLS,
+    MODES,
+    graph_nodes,
+    make_runner,
+    onednn,
+    runner_outputs,
+)
 from .suite import (  # noqa: F401
     COLUMNS,
     add_ratios,

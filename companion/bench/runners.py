@@ -52,6 +52,19 @@ def onednn(enabled):
         torch.backends.mkldnn.enabled = default
 
 
+def graph_nodes(t) -> set:
+    """Names of every node of the autograd graph behind tensor ``t``: the
+    backward of each operation that made it (``MkldnnRnnLayerBackward0`` for
+    oneDNN's RNN kernel)."""
+    seen, todo = set(), [t.grad_fn]
+    while todo:
+        fn = todo.pop()
+        if fn is not None and fn not in seen:
+            seen.add(fn)
+            todo += [nxt for nxt, _ in fn.next_functions]
+    return {fn.name() for fn in seen}
+
+
 @dataclass
 class Runner:
     """One implementation ready to time: ``call()`` runs it, ``sync()`` waits for the device."""
