@@ -160,7 +160,10 @@ def main(argv=None):
     )
     for name in impls:
         if name in CHILD_IMPLS:
-            rows += child_rows(name, args, peak)
+            child, child_meta = child_rows(name, args, peak)
+            rows += child
+            for key in ("TF_ENABLE_ONEDNN_OPTS", "tf_onednn_enabled"):
+                meta[f"{name} {key}"] = child_meta.get(key, "")
     order = {name: k for k, name in enumerate(impls)}
     place = {
         (s.name, m): k
@@ -204,7 +207,7 @@ def main(argv=None):
 
 
 def child_rows(name, args, peak):
-    """Rows of ``name`` timed by a child process (CHILD_IMPLS), renamed."""
+    """(rows, meta) of ``name`` timed by a child process (CHILD_IMPLS); rows renamed."""
     import subprocess
     import tempfile
 
@@ -231,7 +234,7 @@ def child_rows(name, args, peak):
         r["ratio_to_torch_nn"] = None
         if r["status"] == "ok":  # the parent's GEMM peak, as every row
             r["frac_of_gemm_peak"] = r["gflops"] / peak
-    return rows
+    return rows, meta
 
 
 if __name__ == "__main__":

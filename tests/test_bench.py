@@ -438,6 +438,7 @@ def test_runner_script_times_keras_with_tensorflow_defaults(tmp_path):
     assert [r["impl"] for r in rows] == ["torch_nn", "keras_tf_default"]
     assert rows[1]["status"] == "ok" and rows[1]["ratio_to_torch_nn"] > 0
     assert meta["TF_ENABLE_ONEDNN_OPTS"] == "0" and meta["clock"] == "process"
+    assert meta["keras_tf_default tf_onednn_enabled"] == "True"
 
 
 def test_breakdown_script_on_tiny(tmp_path):
