@@ -64,7 +64,7 @@ site-test: $(STAMP)
 	REQUIRE_SITE_TEST=1 $(BIN)/python -m pytest tests/test_site.py
 
 bench: $(STAMP)
-	$(BIN)/python tools/bench_run.py --sizes all --reps 5 --threads 2 --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
+	$(BIN)/python tools/bench_run.py --sizes tiny,small,medium --reps 5 --threads 1 --clock process --out book/data/bench_cpu.csv --plot _build/bench_cpu.png
 
 # Where one time step's time goes (products, element-wise work, overhead), one
 # thread, thread CPU time: writes book/data/bench_breakdown_cpu.csv and

@@ -100,18 +100,28 @@ def reference_forward(x, params):
     return out[0], out[1], out[2]  # (hs, h_T, c_T, cache)
 
 
-def test_two_sigmoids_are_one_function():
+def test_three_sigmoids_are_one_function():
     z = np.array([-800.0, -30.0, -1.0, 0.0, 0.5, 30.0, 800.0])
     exact = 1 / (1 + np.exp(-np.clip(z, -700, 700)))
-    with np.errstate(over="raise"):
-        np.testing.assert_allclose(nl.sigmoid_logaddexp(z), exact, atol=1e-15)
-        np.testing.assert_allclose(nl.sigmoid_tanh(z), exact, atol=1e-15)
+    forms = (nl.sigmoid, nl.sigmoid_logaddexp, nl.sigmoid_tanh)
+    with np.errstate(over="raise"):  # sigmoid silences its own overflow
+        for form in forms:
+            np.testing.assert_allclose(form(z), exact, atol=1e-15)
     z32 = np.linspace(-20, 20, 101, dtype=np.float32)
-    assert (
-        nl.sigmoid_tanh(z32).dtype
-        == np.float32
-        == nl.sigmoid_logaddexp(z32).dtype
-    )
+    assert {form(z32).dtype for form in forms} == {np.dtype(np.float32)}
+
+
+def test_textbook_sigmoid_overflows_to_zero_without_a_warning():
+    import warnings
+
+    z = np.array([-100.0, -89.0, 89.0], np.float32)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        1 / (1 + np.exp(-z))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = nl.sigmoid(z)
+    assert s[0] == 0.0 and s[2] == 1.0 and s.dtype == np.float32
+    assert abs(s[1] - 1 / (1 + np.exp(89.0))) < 3e-39  # the docstring's bound
 
 
 def test_products_table_counts_every_level_flops():
@@ -172,9 +182,10 @@ def test_breakdown_parts_add_up_and_kernels_are_timed():
             and r["total_median_ms"] >= r["total_min_ms"]
         )
     kernels = bench.kernel_rates(size, reps=2, threads=1)
-    assert [k["kernel"] for k in kernels][
-        -1
-    ] == "element-wise work, fused step"
+    names = [k["kernel"] for k in kernels]
+    assert names[3] == "element-wise work, fused step"
+    assert names[4:] == list(bench.breakdown.SIGMOIDS)
+    assert kernels[4]["flops"] == 2 * 3 * 5 and kernels[4]["bytes"] == 8 * 30
     assert kernels[0]["flops"] == 2 * 2 * 4 * 3 * 4 * 5 and all(
         k["min_ms"] > 0 for k in kernels
     )
@@ -217,20 +228,9 @@ def test_float32_keeps_dtype():
 @pytest.mark.parametrize("mode", bench.MODES)
 def test_every_cpu_runner_agrees(mode):
     params, x, dhs = bench.problem(3, 4, 5, 6)
-    diffs = bench.agreement(
-        ["numpy_naive", "torch_loop", "torch_nn", "keras"],
-        mode,
-        params,
-        x,
-        dhs,
-    )
-    assert set(diffs) == {
-        "numpy_opt",
-        "numpy_naive",
-        "torch_loop",
-        "torch_nn",
-        "keras",
-    }
+    others = ["numpy_naive", "torch_loop", "torch_nn", "torch_nn_onednn_off"]
+    diffs = bench.agreement([*others, "keras"], mode, params, x, dhs)
+    assert set(diffs) == {"numpy_opt", *others, "keras"}
     for impl, d in diffs.items():
         expected = (
             {"hs"} if mode == "forward" else {"hs", "dx", "dW_x", "dW_h", "db"}
@@ -416,6 +416,28 @@ def test_runner_script_on_tiny_cpu(tmp_path):
     assert out.with_suffix(".png").exists()
 
 
+def test_runner_script_times_keras_with_tensorflow_defaults(tmp_path):
+    # keras_tf_default: a child process with TF_ENABLE_ONEDNN_OPTS unset,
+    # whose TensorFlow reports oneDNN on; the parent keeps the book's 0
+    needs_scripts()
+    needs("tensorflow", "keras")
+    out = tmp_path / "k.csv"
+    res = python_in_root(
+        "tools/bench_run.py",
+        *("--sizes", "tiny", "--impls", "torch_nn,keras_tf_default"),
+        *("--reps", "1", "--threads", "1", "--modes", "forward"),
+        *("--clock", "process", "--out", str(out)),
+    )
+    assert res.returncode == 0, res.stderr
+    assert "keras_tf_default: TF_ENABLE_ONEDNN_OPTS unset" in res.stdout
+    assert "oneDNN enabled: True" in res.stdout
+    rows, meta = bench.read_csv(out)
+    assert [r["impl"] for r in rows] == ["torch_nn", "keras_tf_default"]
+    assert rows[1]["status"] == "ok" and rows[1]["ratio_to_torch_nn"] > 0
+    assert meta["TF_ENABLE_ONEDNN_OPTS"] == "0" and meta["clock"] == "process"
+    assert meta["keras_tf_default tf_onednn_enabled"] == "True"
+
+
 def test_breakdown_script_on_tiny(tmp_path):
     needs_scripts()
     out, kout = tmp_path / "b.csv", tmp_path / "k.csv"
@@ -439,10 +461,48 @@ def test_breakdown_script_on_tiny(tmp_path):
     assert [r["level"] for r in rows] == list(nl.FORWARD) and meta[
         "blas_threads"
     ].endswith("=1")
-    kernels, _ = bench.read_csv(kout)
+    kernels, meta = bench.read_csv(kout)
+    names = [k["kernel"] for k in kernels]
+    assert names[4:7] == list(bench.breakdown.SIGMOIDS)
+    assert names[-2:] == [
+        "nn.LSTM forward, oneDNN on",
+        "nn.LSTM forward, oneDNN off",
+    ]
     assert (
-        len(kernels) == 4 and kernels[0]["flops"] == 2 * 8 * 20 * 32 * 4 * 64
+        len(kernels) == 11 and kernels[0]["flops"] == 2 * 8 * 20 * 32 * 4 * 64
     )
+    assert meta["torch_threads"] == "1" and "DNN" in meta["onednn"]
+
+
+def test_onednn_switch_changes_what_nn_lstm_runs():
+    needs("torch")
+    import torch
+
+    lstm = torch.nn.LSTM(3, 4, batch_first=True)
+    x = torch.zeros(2, 5, 3)
+
+    default = torch.backends.mkldnn.enabled
+    with bench.onednn(True):
+        on = bench.graph_nodes(lstm(x)[0])
+    with bench.onednn(False):
+        off = bench.graph_nodes(lstm(x)[0])
+    assert torch.backends.mkldnn.enabled == default  # restored
+    assert "MkldnnRnnLayerBackward0" in on
+    assert "MkldnnRnnLayerBackward0" not in off and "MmBackward0" in off
+
+
+def test_floor_rates_times_the_products_and_nn_lstm():
+    needs("torch")
+    rows = bench.breakdown.floor_rates(bench.Size("t", 2, 3, 4, 5), reps=2)
+    assert [r["kernel"].split(",")[0] for r in rows] == [
+        "T recurrent products",
+        "T recurrent products",
+        "nn.LSTM forward",
+        "nn.LSTM forward",
+    ]
+    assert rows[0]["flops"] == 3 * 2 * 2 * 5 * 4 * 5
+    assert rows[2]["flops"] == bench.lstm_flops(2, 3, 4, 5)
+    assert all(r["min_ms"] > 0 for r in rows)
 
 
 def test_import_loads_no_framework():

@@ -10,8 +10,10 @@ Writes two CSVs with the machine in ``# key: value`` header lines:
   time at N = D = H = 1 (per-call overhead), and its matrix products timed
   alone, each as min and median over --reps interleaved rounds;
 * ``--kernels-out`` (default book/data/bench_kernels_cpu.csv): the input
-  projection, one recurrent product (batch N and 1) and the fused step's
-  element-wise work timed alone on --kernel-size, with their FLOPs and bytes.
+  projection, one recurrent product (batch N and 1), the fused step's
+  element-wise work and each sigmoid timed alone on --kernel-size, with their
+  FLOPs and bytes; then the T recurrent products alone (NumPy, PyTorch) and
+  nn.LSTM's forward with oneDNN on and off (``bench.breakdown.floor_rates``).
 
 Read them back with ``companion.bench.read_csv``; ``companion.bench.split``
 turns a breakdown row into products, overhead and element-wise work.
@@ -107,9 +109,31 @@ def main(argv=None):
         threads=args.threads,
         clock=args.clock,
     )
+    import torch
+
+    from companion.bench.breakdown import floor_rates
+
+    meta["torch_threads"] = args.threads
+    meta["onednn"] = next(  # the oneDNN (MKL-DNN) PyTorch was built with
+        (
+            line.strip(" -")
+            for line in torch.__config__.show().splitlines()
+            if "MKL-DNN" in line or "oneDNN" in line
+        ),
+        "not in torch.__config__.show()",
+    )
+    kernels += floor_rates(
+        bench.SIZES[args.kernel_size],
+        reps=args.reps,
+        threads=args.threads,
+        clock=args.clock,
+    )
     for k in kernels:
+        intensity = (
+            f"{k['flops'] / k['bytes']:6.3f} FLOP/B" if k["bytes"] else ""
+        )
         print(
-            f"{k['kernel']:<32} {k['flops'] / k['min_ms'] / 1e6:8.2f} GFLOP/s  {k['flops'] / k['bytes']:6.3f} FLOP/B"
+            f"{k['kernel']:<40} {k['min_ms']:9.3f} ms {k['flops'] / k['min_ms'] / 1e6:8.2f} GFLOP/s  {intensity}"
         )
     meta["duration_s"] = f"{time.perf_counter() - start:.0f}"
     meta["loadavg_1min_end"] = f"{os.getloadavg()[0]:.2f}"

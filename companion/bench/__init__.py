@@ -23,11 +23,19 @@ from .numpy_lstm import (  # noqa: F401
     lstm_forward_naive,
     lstm_forward_packed,
     lstm_forward_tanh_sigmoid,
+    sigmoid,
     sigmoid_logaddexp,
     sigmoid_tanh,
 )
 from .plot import GOALS, gemm_intensity, plot_ratios, plot_roofline  # noqa: F401
-from .runners import IMPLS, MODES, make_runner, runner_outputs  # noqa: F401
+from .runners import (  # noqa: F401
+    IMPLS,
+    MODES,
+    graph_nodes,
+    make_runner,
+    onednn,
+    runner_outputs,
+)
 from .suite import (  # noqa: F401
     COLUMNS,
     add_ratios,

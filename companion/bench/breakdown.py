@@ -19,7 +19,12 @@ functions, additions, copies).
 ``kernel_rates`` times the roofline's kinds of work on their own: the input
 projection of all steps, one recurrent product (batch N and batch 1), and
 the fused step's element-wise work (``fused_step`` with an empty product,
-k = 0, in place of h_prev W_h).
+k = 0, in place of h_prev W_h); then each sigmoid of ``numpy_lstm`` on one
+step's (N, 3H) block of i, f, o pre-activations (``SIGMOIDS``).
+
+``floor_rates`` (PyTorch) times the T recurrent products of a forward pass
+alone, in NumPy and in PyTorch, against ``nn.LSTM``'s forward with oneDNN on
+(PyTorch's default on the CPU) and off: one factor changed at a time.
 """
 
 from __future__ import annotations
@@ -29,34 +34,13 @@ import numpy as np
 from . import numpy_lstm as nl
 from .timing import time_calls
 
+TIMED = ("total", "total_tiny", "products", "products_tiny")
 BREAKDOWN_COLUMNS = (
-    "size",
-    "N",
-    "T",
-    "D",
-    "H",
-    "level",
-    "threads",
-    "reps",
-    "total_min_ms",
-    "total_median_ms",
-    "total_tiny_min_ms",
-    "total_tiny_median_ms",
-    "products_min_ms",
-    "products_median_ms",
-    "products_tiny_min_ms",
-    "products_tiny_median_ms",
+    *("size", "N", "T", "D", "H", "level", "threads", "reps"),
+    *(f"{kind}_{stat}_ms" for kind in TIMED for stat in ("min", "median")),
 )
-KERNEL_COLUMNS = (
-    "size",
-    "kernel",
-    "threads",
-    "reps",
-    "flops",
-    "bytes",
-    "min_ms",
-    "median_ms",
-)
+KERNEL_COLUMNS = ("size", "kernel", "threads", "reps", "flops", "bytes")
+KERNEL_COLUMNS += ("min_ms", "median_ms")
 
 # The element-wise calls of ``fused_step``: (operation, width in units of H, arrays read + written).
 FUSED_ELEMENTWISE = (
@@ -154,7 +138,7 @@ def time_breakdown(
             "threads": threads,
             "reps": reps,
         }
-        for kind in ("total", "total_tiny", "products", "products_tiny"):
+        for kind in TIMED:
             s = seconds[level, kind]
             row[f"{kind}_min_ms"] = 1e3 * s.min()
             row[f"{kind}_median_ms"] = 1e3 * np.median(s)
@@ -220,6 +204,15 @@ def kernel_rates(size, reps=7, threads="", seed=0, clock="wall"):
         "recurrent product, N = 1": product(1, H, 4 * H),
         "element-wise work, fused step": (elementwise, ops, nbytes),
     }
+    # one step's i, f, o pre-activations, spread as a layer's are (|z| < 8)
+    z = 2 * rng.standard_normal((N, 3 * H), dtype=np.float32)
+    for name, sigma in SIGMOIDS.items():  # one value per element: 8 bytes
+        kernels[name] = ((lambda s=sigma: s(z)), z.size, 8 * z.size)
+    return _rows(size, kernels, reps, threads, clock)
+
+
+def _rows(size, kernels, reps, threads, clock):
+    """KERNEL_COLUMNS rows from {name: (call, flops, bytes)}, interleaved."""
     seconds = _interleaved({k: v[0] for k, v in kernels.items()}, reps, clock)
     return [
         {
@@ -234,3 +227,60 @@ def kernel_rates(size, reps=7, threads="", seed=0, clock="wall"):
         }
         for k, (_, f, b) in kernels.items()
     ]
+
+
+SIGMOIDS = {
+    "sigmoid 1/(1+exp(-z)), one step": nl.sigmoid,
+    "sigmoid (1+tanh(z/2))/2, one step": nl.sigmoid_tanh,
+    "sigmoid exp(-logaddexp(0,-z)), one step": nl.sigmoid_logaddexp,
+}
+"""The sigmoids ``kernel_rates`` times on one step's (N, 3H) gate block."""
+
+
+def floor_rates(size, reps=7, threads=1, seed=0, clock="wall"):
+    """Rows (KERNEL_COLUMNS): the T recurrent products of one forward alone
+    (NumPy, then PyTorch) and ``nn.LSTM``'s forward with oneDNN on and off.
+
+    PyTorch runs ``threads`` threads (set here); with ``clock="thread"`` use 1.
+    oneDNN is switched with ``runners.onednn``.
+    """
+    import torch
+
+    from ..convert import to_torch
+    from ..lstm import LSTMParams
+    from .runners import onednn
+
+    torch.set_num_threads(threads)
+    rng = np.random.default_rng(seed)
+    N, T, D, H = size.N, size.T, size.D, size.H
+    params = LSTMParams.random(D, H, rng, dtype=np.float32)
+    x = torch.from_numpy(rng.standard_normal((N, T, D), dtype=np.float32))
+    h = rng.standard_normal((N, H), dtype=np.float32)
+    lstm = to_torch(params, torch.nn.LSTM(D, H, batch_first=True))
+    h_t, W_t = torch.from_numpy(h), torch.from_numpy(params.W_h)
+
+    def lstm_forward(enabled):
+        def call():
+            with torch.no_grad(), onednn(enabled):
+                lstm(x)
+
+        return call
+
+    flops = T * 2 * N * H * 4 * H
+    nbytes = T * 4 * (N * H + H * 4 * H + N * 4 * H)
+    f_all = T * 2 * N * (D + H) * 4 * H
+    kernels = {
+        "T recurrent products, NumPy": (
+            lambda: [h @ params.W_h for _ in range(T)],
+            flops,
+            nbytes,
+        ),
+        "T recurrent products, PyTorch": (
+            lambda: [h_t @ W_t for _ in range(T)],
+            flops,
+            nbytes,
+        ),
+        "nn.LSTM forward, oneDNN on": (lstm_forward(True), f_all, ""),
+        "nn.LSTM forward, oneDNN off": (lstm_forward(False), f_all, ""),
+    }
+    return _rows(size, kernels, reps, threads, clock)

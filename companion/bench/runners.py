@@ -15,6 +15,7 @@ PyTorch and TensorFlow are imported only when their runners are made.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,9 +30,38 @@ IMPLS = (
     "torch_loop",
     "torch_loop_compiled",
     "torch_nn",
+    "torch_nn_onednn_off",
     "keras",
 )
 MODES = ("forward", "forward+backward")
+
+
+@contextmanager
+def onednn(enabled):
+    """PyTorch's oneDNN (``torch.backends.mkldnn.enabled``) on or off inside
+    the block, restored after. On the CPU ``nn.LSTM`` runs oneDNN's RNN
+    kernel (``aten::mkldnn_rnn_layer``) when it is on, PyTorch's default."""
+    import torch
+
+    default = torch.backends.mkldnn.enabled
+    torch.backends.mkldnn.enabled = enabled
+    try:
+        yield
+    finally:
+        torch.backends.mkldnn.enabled = default
+
+
+def graph_nodes(t) -> set:
+    """Names of every node of the autograd graph behind tensor ``t``: the
+    backward of each operation that made it (``MkldnnRnnLayerBackward0`` for
+    oneDNN's RNN kernel)."""
+    seen, todo = set(), [t.grad_fn]
+    while todo:
+        fn = todo.pop()
+        if fn is not None and fn not in seen:
+            seen.add(fn)
+            todo += [nxt for nxt, _ in fn.next_functions]
+    return {fn.name() for fn in seen}
 
 
 @dataclass
@@ -122,7 +152,7 @@ def _torch_runner(impl, mode, p, x, dhs, device):
     xt = torch.as_tensor(x, device=dev)
     G = torch.as_tensor(dhs, device=dev) if dhs is not None else None
     grad = mode != "forward"
-    if impl == "torch_nn":
+    if impl.startswith("torch_nn"):
         from ..convert import to_torch
 
         lstm = to_torch(p, torch.nn.LSTM(p.D, p.H, batch_first=True)).to(dev)
@@ -159,10 +189,11 @@ def _torch_runner(impl, mode, p, x, dhs, device):
         def grads():
             return {"dW_x": W[0].grad, "dW_h": W[1].grad, "db": W[2].grad}
 
+    on = impl != "torch_nn_onednn_off"  # oneDNN: PyTorch's default
     if not grad:
 
         def call():
-            with torch.no_grad():
+            with torch.no_grad(), onednn(on):
                 return forward(xt)
 
         return Runner(impl, mode, device, call, lambda r: {"hs": r}, sync)
@@ -171,8 +202,9 @@ def _torch_runner(impl, mode, p, x, dhs, device):
     def call():
         for q in params + [x_leaf]:
             q.grad = None
-        hs = forward(x_leaf)
-        (hs * G).sum().backward()
+        with onednn(on):
+            hs = forward(x_leaf)
+            (hs * G).sum().backward()
         return hs
 
     return Runner(

@@ -79,6 +79,7 @@ def run_suite(
     gemm_peak=None,
     log=print,
     check_tol=2e-3,
+    clock="wall",
 ):
     """Time every impl on every size and mode; returns a list of result rows.
 
@@ -87,6 +88,7 @@ def run_suite(
     ``frac_of_gemm_peak`` column. Each implementation is first checked against
     numpy_opt on a short slice (first 5 steps, 8 rows) to ``check_tol``; a failure
     to build, agree or run is recorded in ``status`` instead of stopping the sweep.
+    clock: "wall" or "process" (``timing.CLOCKS``; CPU rows only).
     """
     rows = []
     for size in sizes:
@@ -136,7 +138,7 @@ def run_suite(
                         )
                         time_calls(w.call, reps=1, warmup=0, sync=w.sync)
                         seconds = time_calls(
-                            r.call, reps=n, warmup=0, sync=r.sync
+                            r.call, reps=n, warmup=0, sync=r.sync, clock=clock
                         )
                     else:
                         # On a GPU, full warm-up calls: compilation, cuDNN plans, allocator pools.
@@ -145,6 +147,7 @@ def run_suite(
                             reps=n,
                             warmup=3 if row["device"] == "cuda" else 1,
                             sync=r.sync,
+                            clock=clock,
                         )
                     row.update(summarize(seconds), reps=n)
                     row["gflops"] = lstm_flops(

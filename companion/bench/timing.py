@@ -59,16 +59,22 @@ def lstm_flops(N, T, D, H, mode="forward") -> int:
     return f if mode == "forward" else 3 * f
 
 
-CLOCKS = {"wall": time.perf_counter, "thread": time.thread_time}
+CLOCKS = {
+    "wall": time.perf_counter,
+    "thread": time.thread_time,
+    "process": time.process_time,
+}
 """``wall``: elapsed time. ``thread``: CPU time of the calling thread, which time
 taken by other processes does not inflate; it counts only this thread's work,
-so use it with one BLAS thread and on the CPU only."""
+so use it with one BLAS thread and on the CPU only. ``process``: CPU time of
+all the process's threads (TensorFlow runs ops on threads of its own), on the
+CPU only; a thread that spins while it waits counts too."""
 
 
 def time_calls(fn, reps=5, warmup=1, sync=None, clock="wall") -> np.ndarray:
     """Seconds of ``reps`` calls of ``fn()`` after ``warmup`` untimed calls (``sync()`` after each).
 
-    clock: "wall" or "thread" (see ``CLOCKS``).
+    clock: "wall", "thread" or "process" (see ``CLOCKS``).
     """
     reps = positive_int("reps", reps)
     now = CLOCKS[one_of("clock", clock, tuple(CLOCKS))]
