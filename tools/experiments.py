@@ -80,9 +80,9 @@ def recall_gap(seed, cell, k, forget_bias):
 
 
 # --- language-model: RNN, GRU and LSTM under one budget --------------------
-def lm_budget(seed, cell, steps=80, H=32, N=32, T=32, lr=0.01):
-    """Validation perplexity after 80 steps of Adam (the chapter's loop)."""
-    torch = _torch()
+def lm_budget(seed, cell):
+    """Validation perplexity after 80 steps of Adam (the chapter's budget)."""
+    _torch()
     from companion.char_lm import evaluate
     from companion.text import (
         Vocab,
@@ -91,28 +91,14 @@ def lm_budget(seed, cell, steps=80, H=32, N=32, T=32, lr=0.01):
         sequential_batches,
         train_val_split,
     )
-    from companion.torch_char_lm import TorchCharLM, detach
+    from companion.torch_char_lm import train_on_budget
 
     text = load_text(DATA / "shakespeare.txt")
     vocab = Vocab.from_text(text)
-    V = vocab.size
     train_ids, val_ids = train_val_split(vocab.encode(text), 0.1)
-    torch.manual_seed(seed)
-    net = TorchCharLM(cell, V, H, dtype=torch.float64)
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-    state = None
-    for X, Y in sequential_batches(train_ids, N, T)[:steps]:
-        logits, state = net(torch.from_numpy(X), state)
-        state = detach(state)
-        loss = torch.nn.functional.cross_entropy(
-            logits.reshape(-1, V), torch.from_numpy(Y).reshape(-1)
-        )
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
+    trained = train_on_budget(cell, train_ids, vocab.size, seed=seed)
     val = sequential_batches(val_ids, 32, 64)
-    return {"val_ppl": perplexity(evaluate(net.to_numpy(), val))}
+    return {"val_ppl": perplexity(evaluate(trained, val))}
 
 
 # --- keras-recurrent-layers: input scale x learning rate -------------------
