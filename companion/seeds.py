@@ -138,7 +138,9 @@ def seed_table(rows, by, name, fmt=".3f"):
     labels = list(dict.fromkeys(_label(r, by) for r in rows))
     seeds = sorted({r["seed"] for r in rows})
     cell = {(_label(r, by), r["seed"]): r[name] for r in rows}
-    width = max(8, *(len(lab) + 1 for lab in labels))
+    width = max(8, *(len(lab) + 2 for lab in labels))
+    if 7 + width * len(labels) > 79:  # keep within the column if it can
+        width -= 1
     lines = [f"{'seed':<7}" + "".join(f"{lab:>{width}}" for lab in labels)]
     for s in seeds:
         lines.append(
