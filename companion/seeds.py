@@ -39,16 +39,11 @@ def over_seeds(run, seeds, settings=({},)):
         raise ValueError("seeds must name at least one seed; got none")
     rows = []
     for setting in settings:
-        if not isinstance(setting, dict):
-            raise ValueError(
-                f"settings must be dicts of keyword arguments; got {setting!r}"
-            )
+        validate.instance_of("each of settings", setting, dict)
         for seed in seeds:
-            results = run(seed=seed, **setting)
-            if not isinstance(results, dict):
-                raise ValueError(
-                    f"run must return a dict of results; got {results!r}"
-                )
+            results = validate.instance_of(
+                "run's result", run(seed=seed, **setting), dict
+            )
             rows.append({"seed": seed, **setting, **results})
     return rows
 

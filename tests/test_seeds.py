@@ -11,7 +11,12 @@ def _run(seed, scale=1.0):
 def test_over_seeds_keeps_one_row_per_setting_and_seed():
     rows = S.over_seeds(_run, range(3), [{"scale": 1.0}, {"scale": 2.0}])
     assert [(r["scale"], r["seed"]) for r in rows] == [
-        (1.0, 0), (1.0, 1), (1.0, 2), (2.0, 0), (2.0, 1), (2.0, 2)
+        (1.0, 0),
+        (1.0, 1),
+        (1.0, 2),
+        (2.0, 0),
+        (2.0, 1),
+        (2.0, 2),
     ]
     assert S.values(rows, "score", scale=2.0).tolist() == [0.0, 2.0, 4.0]
 
@@ -19,9 +24,9 @@ def test_over_seeds_keeps_one_row_per_setting_and_seed():
 def test_over_seeds_refuses_bad_arguments():
     with pytest.raises(ValueError, match="seeds"):
         S.over_seeds(_run, [])
-    with pytest.raises(ValueError, match="settings"):
+    with pytest.raises(ValueError, match="each of settings"):
         S.over_seeds(_run, [0], [("scale", 1.0)])
-    with pytest.raises(ValueError, match="dict of results"):
+    with pytest.raises(ValueError, match="run's result"):
         S.over_seeds(lambda seed: seed, [0])
 
 
