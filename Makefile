@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit lint site-test bench bench-breakdown train-lm execute lab lock check-lock test-latest wheel-test clean
+.PHONY: help venv book test unit lint site-test bench bench-breakdown train-lm experiments execute lab lock check-lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make bench-breakdown  record where an LSTM step's time goes (minutes)"
 	@echo "make train-lm retrain book/data/char_lstm.npz (deterministic, a few CPU minutes)"
+	@echo "make experiments  re-record the book's comparisons over 5 seeds (a few CPU minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make lab      open JupyterLab on the book with the project's kernel"
 	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions, all platforms)"
@@ -77,6 +78,12 @@ bench-breakdown: $(STAMP)
 # validation perplexity.
 train-lm: $(STAMP)
 	$(BIN)/python tools/train_lm.py --out book/data/char_lstm.npz
+
+# The chapters' comparisons of trained models, five seeds each, deterministic
+# (one thread): book/data/seeds_*.csv, read by the chapters;
+# tests/test_experiments.py re-runs one row of each.
+experiments: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python tools/experiments.py
 
 execute: $(STAMP)
 	$(BIN)/python tools/nbtools.py execute $(NB)

@@ -14,6 +14,7 @@ from torch import nn
 from . import cells, validate
 from .char_lm import CharLM
 from .convert import from_torch, to_torch
+from .text import sequential_batches
 
 
 class TorchCharLM(nn.Module):
@@ -69,3 +70,28 @@ def detach(state):
     if isinstance(state, tuple):
         return tuple(s.detach() for s in state)
     return state.detach()
+
+
+# shown in: language-model
+def train_on_budget(kind, train_ids, V, seed=0, steps=80, H=32, N=32, T=32):
+    """A TorchCharLM trained for ``steps`` sequential batches; its NumPy copy.
+
+    train_ids: (L,) int ids; V: vocabulary size. float64, Adam (lr 0.01),
+    state carried and detached, gradients clipped by norm at 1.0; the
+    weights are drawn after torch.manual_seed(seed).
+    """
+    torch.manual_seed(validate.seed(seed))
+    net = TorchCharLM(kind, V, H, dtype=torch.float64)
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    state = None
+    for X, Y in sequential_batches(train_ids, N, T)[:steps]:
+        logits, state = net(torch.from_numpy(X), state)
+        state = detach(state)
+        loss = nn.functional.cross_entropy(
+            logits.reshape(-1, V), torch.from_numpy(Y).reshape(-1)
+        )
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+    return net.to_numpy()
