@@ -21,8 +21,9 @@ import numpy as np
 from . import validate
 from .validate import one_of, positive_int, positive_number
 
-#: cell name -> the torch.nn layer class that runs it (a new cell adds one)
-CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+#: cell name -> the torch.nn layer class that runs it (a new cell adds one;
+#: "MinGRU" is companion.torch_mingru's)
+CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "mingru": "MinGRU"}
 
 
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
@@ -68,7 +69,7 @@ INITS = ("torch", "keras")
 def recall_model(
     cell, input_size, hidden_size, n_classes, forget_bias=None, init="torch"
 ):
-    """A one-layer nn.RNN (tanh), nn.LSTM or nn.GRU, read at its last step by a Linear(H, C) layer.
+    """A one-layer nn.RNN (tanh), nn.LSTM, nn.GRU or MinGRU, read at its last step by a Linear(H, C) layer.
 
     cell: "rnn", "lstm" or "gru"; forget_bias: for the LSTM, start value of the forget gate's
     bias (bias_ih block f; bias_hh block f is zeroed), or None for the initial values of ``init``.
@@ -93,6 +94,10 @@ def recall_model(
         )
     )
     init = one_of("init", init, INITS)
+    if init == "keras" and cell == "mingru":
+        raise ValueError(
+            "init='keras' is for rnn, lstm, gru; got cell='mingru'"
+        )
     if forget_bias is not None and cell != "lstm":
         raise ValueError(
             f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate"
@@ -101,7 +106,7 @@ def recall_model(
     class RecallModel(nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = getattr(nn, CELLS[cell])(D, H, batch_first=True)
+            self.rnn = _layer_class(cell)(D, H, batch_first=True)
             self.head = nn.Linear(H, C)
 
         def forward(self, x):
@@ -118,6 +123,17 @@ def recall_model(
             )  # gate order i, f, g, o
             model.rnn.bias_hh_l0[H : 2 * H] = 0.0
     return model
+
+
+def _layer_class(cell):
+    """The module class of a cell: torch.nn's, or companion.torch_mingru's."""
+    from torch import nn
+
+    if hasattr(nn, CELLS[cell]):
+        return getattr(nn, CELLS[cell])
+    from . import torch_mingru
+
+    return getattr(torch_mingru, CELLS[cell])
 
 
 def _keras_init(rnn, cell, H):
