@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-from conftest import PROBLEM_SIZES
-from hypothesis import given
+from hypothesis import given, settings
 
 from companion.gradcheck import check_gradient
 from companion.mingru import (
@@ -19,6 +18,7 @@ from companion.mingru import (
     min_lstm_step_backward,
 )
 from companion.scan import METHODS
+from conftest import PROBLEM_SIZES
 
 CELLS = {
     "mingru": (
@@ -50,6 +50,7 @@ def setup(cell, N, T, D, H, seed):
 
 
 @pytest.mark.parametrize("cell", CELLS)
+@settings(max_examples=40, deadline=None)
 @given(size=PROBLEM_SIZES)
 def test_both_modes_and_every_scan_agree(cell, size):
     params, x, h0, _ = setup(cell, *size)
@@ -231,6 +232,7 @@ def test_one_recorded_seed_reproduces(torch):
     import pathlib
 
     import experiments_scan  # tools/, on the path from conftest
+
     from companion.bench import read_csv
 
     path = (

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.gradcheck import check_gradient
@@ -33,6 +33,7 @@ def problem(N, T, H, seed, low=-1.0, dtype=np.float64):
     return a, b, rng.standard_normal((N, H)).astype(dtype)
 
 
+@settings(max_examples=40, deadline=None)
 @given(SHAPES)
 def test_every_method_equals_the_loop_in_float64(shape):
     a, b, h0 = problem(*shape)
@@ -51,6 +52,7 @@ def test_every_method_equals_the_loop_in_float64(shape):
     )
 
 
+@settings(max_examples=40, deadline=None)
 @given(SHAPES)
 def test_float32_within_the_derived_tolerance(shape):
     a, b, h0 = problem(*shape, low=0.05, dtype=np.float32)
@@ -82,6 +84,7 @@ def test_the_tolerance_grows_with_T_and_the_log_error_does_too():
     )  # 100 times the steps, over 10 times the error
 
 
+@settings(max_examples=40, deadline=None)
 @given(SHAPES, st.integers(1, 40))
 def test_chunked_any_chunk(shape, chunk):
     a, b, h0 = problem(*shape)
@@ -90,6 +93,7 @@ def test_chunked_any_chunk(shape, chunk):
     assert np.abs(hs - loop).max() <= 1e-12 * max(1.0, np.abs(loop).max())
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**31 - 1))
 def test_composition_is_associative_with_an_identity(seed):
     rng = np.random.default_rng(seed)

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.scan import METHODS, linear_scan
@@ -12,6 +12,7 @@ from companion.ssm import (
 )
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.integers(1, 70), st.integers(1, 4), st.integers(0, 2**31 - 1))
 def test_time_invariant_recurrence_is_a_convolution(T, H, seed):
     rng = np.random.default_rng(seed)
