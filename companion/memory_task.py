@@ -73,8 +73,9 @@ def recall_model(
 
     cell: "rnn", "lstm" or "gru"; forget_bias: for the LSTM, start value of the forget gate's
     bias (bias_ih block f; bias_hh block f is zeroed), or None for the initial values of ``init``.
-    init: "torch" keeps PyTorch's defaults (every weight and bias uniform in
-    +-1/sqrt(H)); "keras" starts the recurrent layer as Keras 3's SimpleRNN, LSTM and
+    init: "torch" keeps PyTorch's defaults (for nn.RNN, nn.LSTM, nn.GRU every
+    weight and bias uniform in +-1/sqrt(H); MinGRU's Linear(D, 2H) uniform in
+    +-1/sqrt(D)); "keras" starts the recurrent layer as Keras 3's SimpleRNN, LSTM and
     GRU (reset_after=True) do: the input kernel (D, kH) Glorot-uniform, the recurrent
     kernel (H, kH) orthogonal, the biases zero, and for the LSTM the forget block 1
     (unit_forget_bias). The read-out Linear keeps PyTorch's default in both.

@@ -15,13 +15,15 @@ Methods of ``linear_scan``:
 * "hillis_steele": ceil(log2 T) rounds, each composing every element with
   the one 2^k before it; about T log2 T compositions in all.
 * "blelloch": up-sweep and down-sweep over T padded with the identity (1, 0)
-  to a power of two; about 2T compositions in 2 log2 T rounds.
+  to P, the next power of two: 2 (P - 1) + T compositions (about 3T at a
+  power of two, up to about 5T just above one) in 2 log2 P rounds.
 * "chunked": the loop inside chunks of C steps (all chunks at once), then a
   loop of T / C steps across chunks: about C + T / C Python steps.
 * "log": h_t = exp(A_t) (h0 + sum_k exp(log b_k - A_k)) with A_t the
   cumulative sum of log a: a cumulative sum and a log-sum-exp scan
-  (minGRU's parallel mode). a must be > 0; b of either sign is split into
-  b+ - b- (the recurrence is linear in b and h0) and run twice.
+  (the idea of minGRU's parallel mode, which keeps b > 0 instead). a must
+  be > 0; b of either sign is split into b+ - b- (the recurrence is linear
+  in b and h0) and run twice.
 """
 
 from __future__ import annotations
@@ -158,8 +160,9 @@ def _linear_scan(a, b, h0, method, chunk=None):
 
 def closed_form(a, b, h0=None):
     """h_t = P_t (h0 + sum_{k<=t} b_k / P_k) with P_t = a_1 ... a_t, by
-    np.cumprod and np.cumsum: vectorised, but P_t under- or overflows for
-    long T (1 / P_t is inf once P_t rounds to 0). a, b (N, T, H); h0 (N, H)."""
+    np.cumprod and np.cumsum: vectorised, but wrong for long T: once P_t is
+    below 1 / (the largest float), b_k / P_k overflows to inf (long before
+    P_t itself could round to 0). a, b (N, T, H); h0 (N, H)."""
     a, b, h0 = _check(a, b, h0)
     P = np.cumprod(a, axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -238,14 +241,27 @@ def linear_scan_backward(dhs, a, hs, h0=None, method="sequential"):
     return _scan_backward(dhs, a, hs, h0, method)
 
 
-def rounding_tolerance(T, dtype):
+def rounding_tolerance(T, dtype, a=None):
     """The largest |error| / max|h| accepted for a scan of length T in dtype.
 
     One step of the loop rounds twice (a h, then + b), each by at most the
     unit roundoff u = eps / 2; with |a| <= 1 an earlier error is not
     amplified, so after T steps the loop is within 2 T u max|h| of the exact
-    result. The scans round in another order and the log form's cumulative
-    sum of log a grows with T too: allowing twice that, 4 T u = 2 T eps.
+    result. The other exact scans round in another order: allowing twice
+    that, 4 T u = 2 T eps, for |a| <= 1.
+
+    The log method is different: it computes exponents of the size of
+    A_t = sum_{k<=t} log a_k, whose absolute rounding error (about u |A_t|,
+    plus the cumulative sums' own) becomes a relative error of h_t. Pass the
+    coefficients a (any shape, > 0, time on axis 1) for the log method's
+    tolerance 2 eps (T + max_t |A_t|): it grows with T and with how small a is.
     """
     T = positive_int("T", T)
-    return 2 * T * float(np.finfo(dtype).eps)
+    eps = float(np.finfo(dtype).eps)
+    if a is None:
+        return 2 * T * eps
+    a = np.asarray(a, dtype=np.float64)
+    if np.any(a <= 0):
+        raise ValueError("a must be > 0 (the log method's coefficients)")
+    A = np.cumsum(np.log(a), axis=1)
+    return 2 * eps * (T + float(np.abs(A).max()))
