@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit lint site-test bench bench-breakdown train-lm experiments execute lab lock check-lock test-latest wheel-test clean
+.PHONY: help venv book test unit lint site-test bench bench-breakdown bench-scan experiments-scan train-lm experiments execute lab lock check-lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
@@ -20,6 +20,8 @@ help:
 	@echo "make site-test  read the built book in headless Chromium (after make book)"
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make bench-breakdown  record where an LSTM step's time goes (minutes)"
+	@echo "make bench-scan  time the loop against the scans of h_t = a_t h_(t-1) + b_t (minutes)"
+	@echo "make experiments-scan  minGRU against the GRU on the recall task, 5 seeds (a few CPU minutes)"
 	@echo "make train-lm retrain book/data/char_lstm.npz (deterministic, a few CPU minutes)"
 	@echo "make experiments  re-record the book's comparisons over 5 seeds (a few CPU minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
@@ -72,6 +74,17 @@ bench: $(STAMP)
 # bench_kernels_cpu.csv, read by the performance chapter (minutes).
 bench-breakdown: $(STAMP)
 	$(BIN)/python tools/bench_breakdown.py
+
+# The loop, the scans and the closed form of a linear recurrence, over T,
+# channels and 1-2 threads: book/data/bench_scan_cpu.csv, read by the
+# parallel-recurrence chapter (minutes).
+bench-scan: $(STAMP)
+	$(BIN)/python tools/bench_scan.py
+
+# minGRU against the GRU on the recall task, 5 seeds, one thread:
+# book/data/mingru_recall.csv; tests/test_mingru.py re-runs one seed.
+experiments-scan: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python tools/experiments_scan.py
 
 # The language-model chapter's checkpoint: an LSTM trained deterministically
 # (seeded, one thread) in a few CPU minutes; tests/test_char_lm.py checks its

@@ -21,10 +21,18 @@ import numpy as np
 from . import cells, validate
 from .validate import one_of, positive_int, positive_number
 
+# The recall task trains any cell of companion.cells that has a torch.nn
+# layer, and the minGRU of companion.torch_mingru (a cell of its own kind: no
+# recurrent weights, so not one of the registry's gate-block cells).
+TORCH_ONLY = {"mingru": "MinGRU"}
+
 
 def _torch_cells() -> tuple:
-    """The cells of companion.cells that have a torch.nn layer."""
-    return tuple(k for k, c in cells.CELLS.items() if c.torch)
+    """The cells this task can build: the registry's with a torch twin, then
+    the torch-only ones."""
+    return tuple(k for k, c in cells.CELLS.items() if c.torch) + tuple(
+        TORCH_ONLY
+    )
 
 
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
@@ -70,12 +78,13 @@ INITS = ("torch", "keras")
 def recall_model(
     cell, input_size, hidden_size, n_classes, forget_bias=None, init="torch"
 ):
-    """A one-layer nn.RNN (tanh), nn.LSTM or nn.GRU, read at its last step by a Linear(H, C) layer.
+    """A one-layer nn.RNN (tanh), nn.LSTM, nn.GRU or MinGRU, read at its last step by a Linear(H, C) layer.
 
-    cell: "rnn", "lstm" or "gru"; forget_bias: for the LSTM, start value of the forget gate's
+    cell: "rnn", "lstm", "gru" or "mingru"; forget_bias: for the LSTM, start value of the forget gate's
     bias (bias_ih block f; bias_hh block f is zeroed), or None for the initial values of ``init``.
-    init: "torch" keeps PyTorch's defaults (every weight and bias uniform in
-    +-1/sqrt(H)); "keras" starts the recurrent layer as Keras 3's SimpleRNN, LSTM and
+    init: "torch" keeps PyTorch's defaults (for nn.RNN, nn.LSTM, nn.GRU every
+    weight and bias uniform in +-1/sqrt(H); MinGRU's Linear(D, 2H) uniform in
+    +-1/sqrt(D)); "keras" starts the recurrent layer as Keras 3's SimpleRNN, LSTM and
     GRU (reset_after=True) do: the input kernel (D, kH) Glorot-uniform, the recurrent
     kernel (H, kH) orthogonal, the biases zero, and for the LSTM the forget block 1
     (unit_forget_bias). The read-out Linear keeps PyTorch's default in both.
@@ -95,6 +104,10 @@ def recall_model(
         )
     )
     init = one_of("init", init, INITS)
+    if init == "keras" and cell == "mingru":
+        raise ValueError(
+            "init='keras' is for rnn, lstm, gru; got cell='mingru'"
+        )
     if forget_bias is not None and cell != "lstm":
         raise ValueError(
             f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate"
@@ -103,8 +116,7 @@ def recall_model(
     class RecallModel(nn.Module):
         def __init__(self):
             super().__init__()
-            layer = getattr(nn, cells.get(cell).torch)
-            self.rnn = layer(D, H, batch_first=True)
+            self.rnn = _layer_class(cell)(D, H, batch_first=True)
             self.head = nn.Linear(H, C)
 
         def forward(self, x):
@@ -121,6 +133,17 @@ def recall_model(
             )  # gate order i, f, g, o
             model.rnn.bias_hh_l0[H : 2 * H] = 0.0
     return model
+
+
+def _layer_class(cell):
+    """The module class of a cell: torch.nn's, or companion.torch_mingru's."""
+    from torch import nn
+
+    if cell in TORCH_ONLY:
+        from . import torch_mingru
+
+        return getattr(torch_mingru, TORCH_ONLY[cell])
+    return getattr(nn, cells.get(cell).torch)
 
 
 def _keras_init(rnn, cell, H):
