@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit site-test bench bench-breakdown train-lm execute lab lock test-latest wheel-test clean
+.PHONY: help venv book test unit site-test bench bench-breakdown train-lm train-seq2seq execute lab lock test-latest wheel-test clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench    time one LSTM layer in five implementations (CSV + plot; minutes)"
 	@echo "make bench-breakdown  record where an LSTM step's time goes (minutes)"
 	@echo "make train-lm retrain book/data/char_lstm.npz (deterministic, a few CPU minutes)"
+	@echo "make train-seq2seq  retrain the seq2seq chapter's 10 date models and book/data/seq2seq_runs.csv (deterministic, ~5 CPU minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make lab      open JupyterLab on the book with the project's kernel"
 	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions)"
@@ -72,6 +73,9 @@ bench-breakdown: $(STAMP)
 # validation perplexity.
 train-lm: $(STAMP)
 	$(BIN)/python tools/train_lm.py --out book/data/char_lstm.npz
+
+train-seq2seq: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python tools/train_seq2seq.py
 
 execute: $(STAMP)
 	$(BIN)/python tools/nbtools.py execute $(NB)
