@@ -52,6 +52,33 @@ class Seq2SeqParams(NamedTuple):
         )
 
 
+def check_batch(params, src, src_len, tgt_in=None):
+    """Validated (src, src_len, tgt_in): ids in range, lengths in [1, Ts]."""
+    V_in, V_out, _ = params.sizes
+    src, src_len = np.asarray(src), np.asarray(src_len)
+    if src.ndim != 2 or not np.issubdtype(src.dtype, np.integer):
+        raise ValueError(
+            f"src must be integer ids of shape (N, Ts); got {src.shape}"
+        )
+    N, Ts = src.shape
+    if src.min() < 0 or src.max() >= V_in:
+        raise ValueError(f"src must hold ids in [0, V_in={V_in})")
+    if src_len.shape != (N,) or src_len.min() < 1 or src_len.max() > Ts:
+        raise ValueError(
+            f"src_len must have shape (N={N},) with lengths in [1, Ts={Ts}]; "
+            f"got {src_len.shape}"
+        )
+    if tgt_in is not None:
+        tgt_in = np.asarray(tgt_in)
+        if tgt_in.ndim != 2 or len(tgt_in) != N:
+            raise ValueError(
+                f"tgt_in must have shape (N={N}, Ty); got {tgt_in.shape}"
+            )
+        if tgt_in.min() < 0 or tgt_in.max() >= V_out:
+            raise ValueError(f"tgt_in must hold ids in [0, V_out={V_out})")
+    return src, src_len, tgt_in
+
+
 def source_mask(src_len, Ts):
     """(N, Ts) bool: True on the real characters, False on padding."""
     return np.arange(Ts)[None, :] < np.asarray(src_len)[:, None]
@@ -59,8 +86,8 @@ def source_mask(src_len, Ts):
 
 # shown in: seq2seq
 def encode(params, src, src_len):
-    """(hs (N, Ts, H), h_T (N, H), mask (N, Ts)): h_T is each row's state
-    after its last real character (padding comes after it, so it is not read)."""
+    """(hs (N, Ts, H), h_T (N, H), mask (N, Ts)): h_T is each row's
+    state after its last real character (the padding after it is not read)."""
     x = np.eye(params.enc.D)[src]  # (N, Ts) ids -> (N, Ts, V_in)
     hs, _, _ = gru_forward(x, params.enc)
     h_T = hs[np.arange(len(src)), np.asarray(src_len) - 1]
@@ -88,6 +115,7 @@ def decode_step(params, y_prev, s_prev, hs, h_T, mask):
 
 def seq2seq_forward(params, src, src_len, tgt_in):
     """(logits (N, Ty, V_out), weights (N, Ty, Ts)) with teacher forcing."""
+    src, src_len, tgt_in = check_batch(params, src, src_len, tgt_in)
     hs, h_T, mask = encode(params, src, src_len)
     s, logits, weights = h_T, [], []
     for t in range(tgt_in.shape[1]):
@@ -115,6 +143,7 @@ def masked_cross_entropy(logits, targets, lengths):
 def step_fn(params, src, src_len):
     """(step, state) for companion.beam: state (s, hs, h_T, mask) of one
     source, rows reordered by the search; step returns log-probabilities."""
+    src, src_len, _ = check_batch(params, src, src_len)
     hs, h_T, mask = encode(params, src, src_len)
 
     def step(tokens, state):
@@ -127,6 +156,7 @@ def step_fn(params, src, src_len):
 
 def greedy_decode(params, src, src_len, steps, bos):
     """(ids (N, steps), weights (N, steps, Ts)): the arg-max token fed back."""
+    src, src_len, _ = check_batch(params, src, src_len)
     hs, h_T, mask = encode(params, src, src_len)
     s, y, out, weights = h_T, np.full(len(src), bos), [], []
     for _ in range(steps):

@@ -188,3 +188,25 @@ def test_record_scores_the_stored_models():
         _, exact, chars = date_accuracy(params, test, vocabs)
         assert f"{exact:.4f}" == run["greedy_exact"]
         assert f"{chars:.4f}" == run["greedy_chars"]
+
+
+@pytest.mark.parametrize(
+    "change, word",
+    [
+        ({"src": np.zeros((4, 5))}, "src must be integer"),
+        ({"src": np.full((4, 5), 999)}, "src must hold ids"),
+        ({"src_len": np.array([1, 2, 3])}, "src_len must"),
+        ({"src_len": np.array([1, 2, 3, 6])}, "src_len must"),
+        ({"tgt_in": np.zeros((3, 2), int)}, "tgt_in must have shape"),
+        ({"tgt_in": np.full((4, 2), 99)}, "tgt_in must hold ids"),
+    ],
+)
+def test_bad_batch_names_the_argument(change, word):
+    args = {
+        "src": np.ones((4, 5), int),
+        "src_len": np.array([5, 4, 3, 1]),
+        "tgt_in": np.ones((4, 2), int),
+        **change,
+    }
+    with pytest.raises(ValueError, match=word):
+        seq2seq_forward(_model(), **args)
