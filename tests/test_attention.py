@@ -74,18 +74,18 @@ def test_additive_attention_gradients(masked):
 def test_mask_gives_exactly_zero_weight_and_rows_sum_to_one():
     q, k, v, rng = _qkv()
     params = AdditiveAttentionParams.random(4, 4, 5, rng)
-    for ctx, w, _ in (
-        dot_attention(q, k, v, _mask()),
-        additive_attention(q, k, v, params, _mask()),
+    v2 = v.copy()
+    v2[0, 3:] = 1e6  # padded values
+    for attend in (
+        lambda v: dot_attention(q, k, v, _mask()),
+        lambda v: additive_attention(q, k, v, params, _mask()),
     ):
+        ctx, w, _ = attend(v)
         assert np.all(w[0, :, 3:] == 0.0)
         assert np.all(w[0, :, :3] > 0)
         np.testing.assert_allclose(w.sum(-1), 1, rtol=0, atol=1e-15)
         # padded values do not matter at all
-        v2 = v.copy()
-        v2[0, 3:] = 1e6
-        ctx2 = dot_attention(q, k, v2, _mask())[0]
-        assert np.array_equal(ctx2[0], dot_attention(q, k, v, _mask())[0][0])
+        assert np.array_equal(attend(v2)[0][0], ctx[0])
 
 
 def test_per_query_mask_and_default_scale():
@@ -193,6 +193,7 @@ def test_one_head_multihead_attention_agrees(torch, nn):
     mha = nn.MultiheadAttention(E, 1, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
         mha.in_proj_bias.copy_(torch.from_numpy(rng.standard_normal(3 * E)))
+        mha.out_proj.bias.copy_(torch.from_numpy(rng.standard_normal(E)))
     q, k, v = (rng.standard_normal((N, T, E)) for T in (Tq, Tk, Tk))
     out, w = mha(
         *(torch.from_numpy(a) for a in (q, k, v)),
