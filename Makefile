@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 JOBS   ?= auto
 
-.PHONY: help venv book test unit lint site-test bench bench-breakdown bench-scan experiments-scan train-lm experiments execute lab lock check-lock test-latest wheel-test clean
+.PHONY: help venv book test unit lint site-test bench bench-breakdown bench-scan experiments-scan train-lm experiments execute lab lock check-lock test-latest wheel-test clean train-seq2seq
 
 help:
 	@echo "make book     build the HTML book into _build/html (one build per edition, stored outputs)"
@@ -24,6 +24,7 @@ help:
 	@echo "make experiments-scan  minGRU against the GRU on the recall task, 5 seeds (a few CPU minutes)"
 	@echo "make train-lm retrain book/data/char_lstm.npz (deterministic, a few CPU minutes)"
 	@echo "make experiments  re-record the book's comparisons over 5 seeds (a few CPU minutes)"
+	@echo "make train-seq2seq  retrain the seq2seq chapter's 10 date models and book/data/seq2seq_runs.csv (deterministic, ~5 CPU minutes)"
 	@echo "make execute  re-run notebooks in place and save their outputs (NB=path ... for some)"
 	@echo "make lab      open JupyterLab on the book with the project's kernel"
 	@echo "make lock     re-resolve requirements.txt into requirements.lock (exact versions, all platforms)"
@@ -97,6 +98,8 @@ train-lm: $(STAMP)
 # tests/test_experiments.py re-runs one row of each.
 experiments: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python tools/experiments.py
+train-seq2seq: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python tools/train_seq2seq.py
 
 execute: $(STAMP)
 	$(BIN)/python tools/nbtools.py execute $(NB)
