@@ -51,8 +51,9 @@ def text_features(text: str) -> dict:
     "line position": characters since the start of the line (0, 1, ...);
     "speaker name": 1 inside a line in upper case that ends with "." (a
     speaker's name, e.g. "MACDUFF."), else 0; "punctuation": 1 on one of
-    PUNCTUATION; "in brackets": 1 from "[" to the next "]" (a stage
-    direction), both included.
+    PUNCTUATION; "in brackets": 1 from "[" to the next "]" or the end of
+    the line, whichever comes first (a stage direction; the transcription
+    leaves some brackets open), both included.
     """
     if not isinstance(text, str) or not text:
         raise ValueError("text must be a non-empty string")
@@ -72,7 +73,7 @@ def text_features(text: str) -> dict:
     for t, c in enumerate(text):
         inside = inside or c == "["
         brackets[t] = inside
-        inside = inside and c != "]"
+        inside = inside and c not in "]\n"
     return {
         "line position": position,
         "speaker name": speaker,

@@ -34,7 +34,7 @@ def test_trace_of_a_one_state_cell_has_no_c(rng):
 
 
 def test_features_of_a_small_play():
-    text = "MACDUFF.\nO horror!\n[Enter Lady.]\nAy"
+    text = "MACDUFF.\nO horror!\n[Enter Lady.]\nAy [Exit\nNo"
     f = text_features(text)
     assert all(v.shape == (len(text),) for v in f.values())
     line2 = text.index("O horror")
@@ -45,7 +45,7 @@ def test_features_of_a_small_play():
     )
     assert f["punctuation"].sum() == 3  # ". ! ."
     inside = "".join(c for c, b in zip(text, f["in brackets"]) if b)
-    assert inside == "[Enter Lady.]"
+    assert inside == "[Enter Lady.][Exit\n"  # an open one ends with its line
 
 
 def test_unit_search_finds_a_planted_unit(rng):
