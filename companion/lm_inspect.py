@@ -135,8 +135,10 @@ def text_html(text: str, values, vmax=None) -> str:
     if not isinstance(text, str) or not text:
         raise ValueError("text must be a non-empty string")
     values = validate.as_float_array("values", values, (("T", len(text)),))
-    scale = np.max(np.abs(values)) if vmax is None else vmax
-    scale = validate.positive_number("vmax", scale) if scale else 1.0
+    if vmax is None:
+        scale = float(np.max(np.abs(values))) or 1.0  # all zeros: no shade
+    else:
+        scale = validate.positive_number("vmax", vmax)
     runs = []
     for c, v in zip(text, values / scale):
         shade, c = _shade(v), html.escape(c) if c != "\n" else "↵\n"

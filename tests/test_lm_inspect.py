@@ -69,6 +69,8 @@ def test_text_html_escapes_and_shades():
     assert "rgba(220,50,47,0.5)" in out
     # neighbours of the same shade share one span
     assert text_html("aaaa", np.ones(4)).count("<span") == 1
+    assert "transparent" in text_html("ab", np.zeros(2))
+    assert "0.5)" in text_html("ab", np.array([1.0, 2.0]), vmax=2.0)
 
 
 def test_top_k_and_entropy(rng):
@@ -97,6 +99,8 @@ def test_bad_input_names_the_argument(rng):
         text_html("abc", np.zeros(2))
     with pytest.raises(ValueError, match="text must be a non-empty string"):
         text_features("")
+    with pytest.raises(ValueError, match="vmax"):
+        text_html("abc", np.ones(3), vmax=0)
     with pytest.raises(ValueError, match="k must be at most V=4"):
         top_k(np.zeros((2, 4)), 5)
     with pytest.raises(ValueError, match="temperature"):
