@@ -89,9 +89,11 @@ experiments-scan: $(STAMP)
 
 # The language-model chapter's checkpoint: an LSTM trained deterministically
 # (seeded, one thread) in a few CPU minutes; tests/test_char_lm.py checks its
-# validation perplexity.
+# validation perplexity. The same run records its learning curve and samples
+# (book/data/char_lstm_curve.json, the inside-the-language-model chapter);
+# tests/test_lm_curve.py re-runs its first steps.
 train-lm: $(STAMP)
-	$(BIN)/python tools/train_lm.py --out book/data/char_lstm.npz
+	$(BIN)/python tools/train_lm.py --out book/data/char_lstm.npz --curve book/data/char_lstm_curve.json
 
 # The chapters' comparisons of trained models, five seeds each, deterministic
 # (one thread): book/data/seeds_*.csv, read by the chapters;
