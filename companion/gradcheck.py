@@ -24,8 +24,24 @@ from .grads import Grads
 from .validate import non_negative_number, positive_number
 
 
+def _grads_class(value):
+    """The gradient class for a parameter container: its registered cell's,
+    or the Grads subclass whose PARAMS it is (cells outside the registry,
+    such as minGRU); None for anything else."""
+    cell = cells.of(value)
+    if cell is not None:
+        return cell.grads
+    todo = list(Grads.__subclasses__())
+    while todo:
+        sub = todo.pop()
+        if getattr(sub, "PARAMS", None) is type(value):
+            return sub
+        todo.extend(sub.__subclasses__())
+    return None
+
+
 def _is_params(value) -> bool:
-    return cells.of(value) is not None
+    return _grads_class(value) is not None
 
 
 def _arrays(name, value):
@@ -51,7 +67,7 @@ def _rebuild(like, arrays):
 def _grads_of(x, arrays):
     """The gradient container for the point x (or an array for an array)."""
     if _is_params(x):
-        return cells.of(x).grads(*arrays.values())
+        return _grads_class(x)(*arrays.values())
     return arrays[next(iter(arrays))]
 
 

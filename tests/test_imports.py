@@ -17,6 +17,8 @@ BRIDGES = {
     "companion.keras_cells": "keras",
     "companion.torch_cells": "torch",
     "companion.torch_char_lm": "torch",
+    "companion.torch_mingru": "torch",
+    "companion.torch_seq2seq": "torch",
 }
 
 #: every module and subpackage of companion, by walking the package
