@@ -65,7 +65,14 @@ def rng():
 # or matplotlib at its top, or a test that imports one when it runs, is
 # skipped, naming what it needs; everywhere else a failing import stays an
 # error.
-_OPTIONAL = ("torch", "tensorflow", "keras", "matplotlib", "threadpoolctl")
+_OPTIONAL = (
+    "torch",
+    "tensorflow",
+    "keras",
+    "matplotlib",
+    "threadpoolctl",
+    "babel",
+)
 
 
 def _skip_if_optional(report, path, text):

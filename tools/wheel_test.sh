@@ -38,7 +38,7 @@ for sub in ("companion.convert", "companion.bench"):
 PY
 # Unit tests that need only NumPy: the files whose framework tests skip cleanly.
 COMPANION_NUMPY_ONLY=1 "$tmp/venv/bin/python" -m pytest -q -rs -p no:cacheprovider -o addopts="" -o filterwarnings="ignore::DeprecationWarning" \
-  --rootdir "$tmp" tests --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_lab.py --ignore=tests/test_harness.py
+  --rootdir "$tmp" tests --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_lab.py --ignore=tests/test_harness.py --ignore=tests/test_markup.py --ignore=tests/test_native_ko.py --ignore=tests/test_native_zh.py
 # The light install for readers (`.[numpy-chapters]`, at the lock's versions):
 # the chapters that need no framework run under strict nbval in this venv,
 # which has no TensorFlow and no PyTorch.
