@@ -184,7 +184,8 @@ def train_recall(
     init: "torch" or "keras", the initial values of recall_model.
     Builds the model after torch.manual_seed(seed) and draws ``steps`` mini-batches of
     ``batch_size`` sequences (with replacement) from a torch.Generator seeded with seed.
-    float64 keeps the result the same on CPUs that round float32 sums differently.
+    float64 makes it much less likely (not certain) that a CPU which rounds sums in another
+    order prints other accuracies.
     returns (model, losses): the trained model and the loss of every step (a list of floats).
     """
     import torch

@@ -34,7 +34,7 @@ def over_seeds(run, seeds, settings=({},)):
     returns a list of rows ``{"seed": s, **setting, **results}``, settings
     in the outer loop, seeds in the inner one.
     """
-    seeds = [validate.seed("seeds", s) for s in seeds]
+    seeds = [validate.seed("each of seeds", s) for s in seeds]
     if not seeds:
         raise ValueError("seeds must name at least one seed; got none")
     rows = []
