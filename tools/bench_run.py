@@ -55,7 +55,7 @@ def parse_args(argv=None):
         "--clock",
         choices=("wall", "process"),
         default="wall",
-        help="wall: elapsed time; process: CPU time of all the process's threads (CPU only; not inflated by other programs)",
+        help="wall: elapsed time; process: CPU time of all the process's threads, user and system (CPU only; leaves out waiting for other programs)",
     )
     ap.add_argument(
         "--tf-onednn",
