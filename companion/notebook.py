@@ -19,9 +19,9 @@ from . import validate
 FRAMEWORKS = ("tensorflow", "torch")
 
 # Must be set before TensorFlow is imported: level 3 hides C++ info/warning
-# lines,
-# and oneDNN off removes both a per-machine log line and a source of run-to-run
-# numerical differences.
+# lines, and TF_ENABLE_ONEDNN_OPTS=0 (TensorFlow's oneDNN custom operations
+# off; its matrix products still call oneDNN's sgemm, block by block) removes
+# both a per-machine log line and a source of run-to-run numerical differences.
 _TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 # What a library reads to size its text output: fixed, so that a chapter's

@@ -51,7 +51,7 @@ def parse_args(argv=None):
         "--clock",
         choices=("thread", "wall"),
         default="thread",
-        help="thread: CPU time of the one thread doing the work (needs --threads 1); wall: elapsed time",
+        help="thread: CPU time of the one thread doing the work, user and system (needs --threads 1; leaves out waiting, but system time depends on the whole machine); wall: elapsed time",
     )
     ap.add_argument(
         "--kernels-out", default=str(DATA / "bench_kernels_cpu.csv")

@@ -14,7 +14,7 @@ On the CPU, torch_nn is nn.LSTM with PyTorch's defaults (oneDNN on) and
 torch_nn_onednn_off the same module with oneDNN switched off. keras runs with
 TF_ENABLE_ONEDNN_OPTS=0, as the book's chapters set it (stable numerics);
 keras_tf_default runs the same layer in a child process of this script with
-the variable unset, TensorFlow's default (oneDNN on): TensorFlow reads it
+the variable unset, TensorFlow's default (oneDNN custom ops on): TensorFlow reads it
 once, at import.
 """
 
@@ -55,7 +55,7 @@ def parse_args(argv=None):
         "--clock",
         choices=("wall", "process"),
         default="wall",
-        help="wall: elapsed time; process: CPU time of all the process's threads (CPU only; not inflated by other programs)",
+        help="wall: elapsed time; process: CPU time of all the process's threads, user and system (CPU only; leaves out waiting for other programs)",
     )
     ap.add_argument(
         "--tf-onednn",
@@ -116,7 +116,8 @@ def main(argv=None):
 
         meta["tf_onednn_enabled"] = _pywrap_util_port.IsMklEnabled()
     meta["TF_ENABLE_ONEDNN_OPTS"] = os.environ.get(
-        "TF_ENABLE_ONEDNN_OPTS", "unset (TensorFlow's default: oneDNN on)"
+        "TF_ENABLE_ONEDNN_OPTS",
+        "unset (TensorFlow's default: oneDNN custom operations on)",
     )
     meta["settings_note"] = (
         "torch_nn: nn.LSTM, PyTorch's defaults (oneDNN on the CPU);"

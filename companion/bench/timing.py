@@ -64,9 +64,10 @@ CLOCKS = {
     "thread": time.thread_time,
     "process": time.process_time,
 }
-"""``wall``: elapsed time. ``thread``: CPU time of the calling thread, which time
-taken by other processes does not inflate; it counts only this thread's work,
-so use it with one BLAS thread and on the CPU only. ``process``: CPU time of
+"""``wall``: elapsed time. ``thread``: CPU time of the calling thread, user and
+system: it leaves out the time spent waiting while other processes run, but
+its system part (the kernel's work for the thread, e.g. on freshly allocated
+memory) depends on the whole machine; it counts only this thread's work, so use it with one BLAS thread and on the CPU only. ``process``: CPU time of
 all the process's threads (TensorFlow runs ops on threads of its own), on the
 CPU only; a thread that spins while it waits counts too."""
 
