@@ -10,6 +10,17 @@ each character, with k added to every count:
 A context never seen in training gets the uniform 1/V. Contexts are
 stored as integer codes (the n - 1 ids read as a number in base V), so
 n <= 5 with V = 69 fits int64 with room to spare.
+
+Add-k has no backoff. The interpolated Witten-Bell model (fit_witten_bell)
+mixes each order with the order below, trusting a context more the more
+often it was seen and the fewer different characters followed it:
+
+    p_m(c | ctx) = (count(ctx, c) + U(ctx) p_{m-1}(c | ctx'))
+                   / (count(ctx) + U(ctx))
+
+ctx: the m - 1 characters before, ctx' its last m - 2, U(ctx) the number
+of different characters seen after ctx, p_0 = 1/V; an unseen context
+gives p_m = p_{m-1}. Training counts only, nothing to tune.
 """
 
 from __future__ import annotations
@@ -115,3 +126,91 @@ def ngram_losses(model: NGram, ids) -> np.ndarray:
     )
     p = (pair + model.k) / (total + model.k * model.V)
     return -np.log(p)
+
+
+def context_counts(model: NGram, ids) -> np.ndarray:
+    """(L - n + 1,) how often the context of ids[t] was seen in training.
+
+    For t = n - 1, ..., L - 1, the training count of ids[t-n+1:t].
+    """
+    validate.instance_of("model", model, NGram)
+    ids = _check_ids("ids", ids, model.V)
+    if ids.size < model.n:
+        raise ValueError(
+            f"ids must hold at least n={model.n} ids; got {ids.size}"
+        )
+    ctx = _context_codes(ids, model.n, model.V)
+    return _lookup(model.contexts, model.context_counts, ctx)
+
+
+@dataclass(frozen=True, eq=False)
+class WittenBell:
+    """An interpolated Witten-Bell n-gram: the counts of orders 1 to n.
+
+    orders: the NGram of each order m = 1..n; types: for each order, (C,)
+    U(ctx), the number of different characters after each context.
+    """
+
+    n: int
+    V: int
+    orders: tuple
+    types: tuple
+
+
+def fit_witten_bell(ids, n, V) -> WittenBell:
+    """Count orders 1..n of ids (L,) with ids in [0, V) for Witten-Bell."""
+    n = validate.positive_int("n", n)
+    if n > 5:
+        raise ValueError(f"n must be between 1 and 5; got {n}")
+    orders = tuple(fit_ngram(ids, m, V) for m in range(1, n + 1))
+    types = tuple(
+        np.unique(o.pairs // o.V, return_counts=True)[1] for o in orders
+    )
+    return WittenBell(n, orders[0].V, orders, types)
+
+
+def _wb(model, codes, targets):
+    """p(target) for each row: codes (n, R) context codes per order."""
+    p = np.full(targets.shape, 1.0 / model.V)
+    for o, U_keys, ctx in zip(model.orders, model.types, codes):
+        T = _lookup(o.contexts, o.context_counts, ctx)
+        U = _lookup(o.contexts, U_keys, ctx)
+        pair = _lookup(o.pairs, o.pair_counts, ctx * o.V + targets)
+        p = np.where(T > 0, (pair + U * p) / np.maximum(T + U, 1), p)
+    return p
+
+
+def witten_bell_probs(model: WittenBell, context) -> np.ndarray:
+    """(V,) p_n(c | context) for every c; context: the n - 1 ids before."""
+    validate.instance_of("model", model, WittenBell)
+    context = _check_ids("context", context, model.V)
+    if context.size != model.n - 1:
+        raise ValueError(
+            f"context must hold n - 1 = {model.n - 1} ids; got {context.size}"
+        )
+    c = np.arange(model.V)
+    codes = [
+        np.repeat(
+            _context_codes(
+                np.append(context[context.size - m + 1 :], 0), m, model.V
+            )[0],
+            model.V,
+        )
+        for m in range(1, model.n + 1)
+    ]
+    return _wb(model, codes, c)
+
+
+def witten_bell_losses(model: WittenBell, ids) -> np.ndarray:
+    """(L - n + 1,) -log p_n(ids[t] | ids[t-n+1:t]) for t = n-1, ..., L-1.
+
+    The same characters as ngram_losses of the same order: the first n - 1
+    have no full context and are not scored.
+    """
+    validate.instance_of("model", model, WittenBell)
+    ids = _check_ids("ids", ids, model.V)
+    n = model.n
+    if ids.size < n:
+        raise ValueError(f"ids must hold at least n={n} ids; got {ids.size}")
+    codes = [_context_codes(ids, m, model.V)[n - m :] for m in range(1, n + 1)]
+    return -np.log(_wb(model, codes, ids[n - 1 :]))
