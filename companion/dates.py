@@ -79,7 +79,7 @@ def random_dates(n, rng, test=False):
 
 def make_examples(n, seed, test=False):
     """n seeded examples, each a random date in a random locale and style."""
-    rng = np.random.default_rng(validate.seed(seed))
+    rng = np.random.default_rng(validate.seed("seed", seed))
     dates = random_dates(n, rng, test)
     locs = rng.integers(0, len(LOCALES), n)
     styles = rng.integers(0, len(STYLES), n)

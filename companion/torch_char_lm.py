@@ -80,7 +80,7 @@ def train_on_budget(kind, train_ids, V, seed=0, steps=80, H=32, N=32, T=32):
     state carried and detached, gradients clipped by norm at 1.0; the
     weights are drawn after torch.manual_seed(seed).
     """
-    torch.manual_seed(validate.seed(seed))
+    torch.manual_seed(validate.seed("seed", seed))
     net = TorchCharLM(kind, V, H, dtype=torch.float64)
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
     state = None
