@@ -1,13 +1,14 @@
-"""Markdown that renders as written: no asterisks left over from bold.
+"""Markdown that renders as written: no asterisks left over from emphasis.
 
 CommonMark opens and closes `**` only where the flanking rules allow, so
 `**{term}`x`**은` or `**改法：**然后` (punctuation inside the bold, a letter
 right outside, as Korean and Chinese write) print their asterisks. Every
 prose cell of every edition is parsed as the book parses it (markdown-it),
-and no text may keep a `**`.
+and no text may keep a `*` (maths aside).
 """
 
 import json
+import re
 
 import pytest
 from markdown_it import MarkdownIt
@@ -16,12 +17,16 @@ from nbtools import ROOT, book_notebooks
 PARSER = MarkdownIt("commonmark")
 
 
+MATHS = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+
+
 def leftover_bold(markdown: str) -> list[str]:
-    """The text pieces that still hold `**` after parsing."""
+    """The text pieces that still hold a `*` of emphasis after parsing
+    (maths, where `*` is a product, left out)."""
     found = []
-    for block in PARSER.parse(markdown):
+    for block in PARSER.parse(MATHS.sub("", markdown)):
         for token in block.children or []:
-            if token.type == "text" and "**" in token.content:
+            if token.type == "text" and "*" in token.content:
                 found.append(token.content)
     return found
 
@@ -29,6 +34,7 @@ def leftover_bold(markdown: str) -> list[str]:
 def test_leftover_bold_is_found():
     assert leftover_bold("**{term}`x`**은")
     assert leftover_bold("**改法：**然后")
+    assert leftover_bold("状态的*{term}`梯度`*는")
     assert not leftover_bold("the **bold** word, **{term}`x`** here")
 
 
