@@ -92,19 +92,36 @@ def _lookup(keys, counts, query):
     return np.where(keys[at] == query, counts[at], 0)
 
 
-def ngram_probs(model: NGram, context) -> np.ndarray:
-    """(V,) p(c | context) for every c; context: the n - 1 ids before."""
-    validate.instance_of("model", model, NGram)
+def _check_context(model, context, kind):
+    """``context`` as ids, checked: n - 1 of them for a ``kind`` model."""
+    validate.instance_of("model", model, kind)
     context = _check_ids("context", context, model.V)
     if context.size != model.n - 1:
         raise ValueError(
             f"context must hold n - 1 = {model.n - 1} ids; got {context.size}"
         )
+    return context
+
+
+def ngram_probs(model: NGram, context) -> np.ndarray:
+    """(V,) p(c | context) for every c; context: the n - 1 ids before."""
+    context = _check_context(model, context, NGram)
     code = _context_codes(np.append(context, 0), model.n, model.V)[0]
     total = _lookup(model.contexts, model.context_counts, code)
     pairs = code * model.V + np.arange(model.V)
     counts = _lookup(model.pairs, model.pair_counts, pairs)
     return (counts + model.k) / (total + model.k * model.V)
+
+
+def _text_contexts(model: NGram, ids):
+    """(ids checked, the code of each position's context), for t >= n - 1."""
+    validate.instance_of("model", model, NGram)
+    ids = _check_ids("ids", ids, model.V)
+    if ids.size < model.n:
+        raise ValueError(
+            f"ids must hold at least n={model.n} ids; got {ids.size}"
+        )
+    return ids, _context_codes(ids, model.n, model.V)
 
 
 def ngram_losses(model: NGram, ids) -> np.ndarray:
@@ -113,13 +130,7 @@ def ngram_losses(model: NGram, ids) -> np.ndarray:
     The per-character loss in nats; its mean is the cross-entropy of
     companion.text.cross_entropy on the same characters.
     """
-    validate.instance_of("model", model, NGram)
-    ids = _check_ids("ids", ids, model.V)
-    if ids.size < model.n:
-        raise ValueError(
-            f"ids must hold at least n={model.n} ids; got {ids.size}"
-        )
-    ctx = _context_codes(ids, model.n, model.V)
+    ids, ctx = _text_contexts(model, ids)
     total = _lookup(model.contexts, model.context_counts, ctx)
     pair = _lookup(
         model.pairs, model.pair_counts, ctx * model.V + ids[model.n - 1 :]
@@ -133,13 +144,7 @@ def context_counts(model: NGram, ids) -> np.ndarray:
 
     For t = n - 1, ..., L - 1, the training count of ids[t-n+1:t].
     """
-    validate.instance_of("model", model, NGram)
-    ids = _check_ids("ids", ids, model.V)
-    if ids.size < model.n:
-        raise ValueError(
-            f"ids must hold at least n={model.n} ids; got {ids.size}"
-        )
-    ctx = _context_codes(ids, model.n, model.V)
+    ids, ctx = _text_contexts(model, ids)
     return _lookup(model.contexts, model.context_counts, ctx)
 
 
@@ -182,12 +187,7 @@ def _wb(model, codes, targets):
 
 def witten_bell_probs(model: WittenBell, context) -> np.ndarray:
     """(V,) p_n(c | context) for every c; context: the n - 1 ids before."""
-    validate.instance_of("model", model, WittenBell)
-    context = _check_ids("context", context, model.V)
-    if context.size != model.n - 1:
-        raise ValueError(
-            f"context must hold n - 1 = {model.n - 1} ids; got {context.size}"
-        )
+    context = _check_context(model, context, WittenBell)
     c = np.arange(model.V)
     codes = [
         np.repeat(

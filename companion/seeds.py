@@ -57,7 +57,7 @@ def versions(*modules):
     return found
 
 
-def _parse(text):
+def parse_field(text):
     """A CSV field as an int, a float or the string itself."""
     for kind in (int, float):
         try:
@@ -90,7 +90,8 @@ def read_record(path):
         raise ValueError(f"path must be a record file; {path} does not exist")
     with open(path, newline="") as f:
         return [
-            {k: _parse(v) for k, v in row.items()} for row in csv.DictReader(f)
+            {k: parse_field(v) for k, v in row.items()}
+            for row in csv.DictReader(f)
         ]
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..compare import max_abs_diff
 from ..lstm import LSTMParams
+from ..seeds import parse_field
 from .runners import MODES, make_runner, runner_outputs
 from .timing import lstm_flops, summarize, time_calls
 
@@ -214,15 +215,6 @@ def write_csv(path, rows, meta=None, columns=COLUMNS):
             )
 
 
-def _number(text):
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def read_csv(path):
     """Read a CSV written by ``write_csv``; returns (rows, meta), numbers as int/float.
 
@@ -245,6 +237,6 @@ def read_csv(path):
             elif k in FLOAT_COLUMNS:
                 r[k] = float(v) if v else None
             elif k not in COLUMNS:
-                r[k] = _number(v)
+                r[k] = parse_field(v)
         rows.append(r)
     return rows, meta
