@@ -45,6 +45,10 @@ REJECTED = {
     r"词汇表": "词表",
     r"迭代周期": "轮",
     r"暂退法": "dropout",
+    r"强制教学": "教师强制",
+    r"n ?元语法": "n 元模型",
+    # a count of units is a count of hidden units (单元 alone is the cell)
+    r"[\d\ue000] ?个单元": "个隐藏单元",
 }
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -183,6 +187,36 @@ def test_zh_uses_the_glossary_terms(path):
     assert not problems, "terms that differ from the glossary:\n" + "\n".join(
         problems
     )
+
+
+def test_the_glossary_names_the_d2l_zh_variants_of_seq2seq_terms():
+    glossary = (ZH / "glossary.md").read_text(encoding="utf-8")
+    for variant in ("强制教学", "n 元语法"):
+        assert f"“{variant}”" in glossary, (
+            f"book/zh/glossary.md: add d2l-zh's “{variant}”"
+        )
+
+
+# ------------------------------------------------------------------ the opening boxes
+def admonitions(path):
+    """How many admonitions the first cell of a notebook opens."""
+    return len(
+        re.findall(r"\{admonition\}", "".join(cells(path)[0]["source"]))
+    )
+
+
+@pytest.mark.parametrize(
+    "path", sorted(EN.glob("*.ipynb")), ids=lambda p: p.name
+)
+def test_the_first_cell_has_the_same_boxes_in_every_edition(path):
+    """The "this chapter assumes" and "what you will see" boxes are in every edition."""
+    want = admonitions(path)
+    for edition in ("ko", "zh"):
+        other = ROOT / "book" / edition / path.name
+        assert admonitions(other) == want, (
+            f"{rel(other)} cell 0 has {admonitions(other)} admonitions, "
+            f"book/en/{path.name} has {want} (a box was lost)"
+        )
 
 
 # ------------------------------------------------------------------ one line per paragraph
