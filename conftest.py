@@ -37,7 +37,9 @@ def _collected(path: pathlib.Path, config) -> bool:
     """Whether `path` lies under one of the paths this run collects."""
     for arg in config.args or [str(ROOT)]:
         base = pathlib.Path(arg.split("::")[0])
-        base = (base if base.is_absolute() else config.invocation_params.dir / base)
+        base = (
+            base if base.is_absolute() else config.invocation_params.dir / base
+        )
         if path == base.resolve() or base.resolve() in path.parents:
             return True
     return False
@@ -70,3 +72,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("=", "slowest notebooks (all their cells)")
         for path, seconds in slowest:
             terminalreporter.write_line(f"{seconds:6.1f} s  {path}")
+
+
+def pytest_collection_modifyitems(items):
+    """The browser checks first: the longest test file starts at once on a
+    worker of its own (xdist's --dist loadfile) instead of last."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/test_site"))
