@@ -38,20 +38,6 @@ except ImportError:  # pragma: no cover - hypothesis is in requirements.txt
 #: Central differences are exact to about 1e-16 |L| / eps in absolute terms; where a
 #: random draw makes a gradient itself tiny, its relative error cannot be small.
 GRADCHECK_ATOL = 1e-9
-#: float32 against float64, and two float32 implementations of the same equations
-TOL_FLOAT32 = 1e-5
-#: two float64 implementations of the same equations
-TOL_FLOAT64 = 1e-12
-
-
-@pytest.fixture(scope="session")
-def tolerances():
-    """The tolerances above, for tests that compare implementations."""
-    return {
-        "atol_gradcheck": GRADCHECK_ATOL,
-        "float32": TOL_FLOAT32,
-        "float64": TOL_FLOAT64,
-    }
 
 
 @pytest.fixture
