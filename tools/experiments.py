@@ -49,11 +49,10 @@ def _torch():
     return torch
 
 
-# --- gru: each framework's default initialisation on the recall task -------
-def gru_init(seed, cell, init, forget_bias, k, steps, hidden_size, **opt):
-    """Test accuracy on the recall task (k distractors) from init ("torch"
-    or "keras"), with the LSTM's forget bias set to forget_bias or left at
-    init's value ("default"); opt: batch_size, lr of train_recall."""
+def _recall(seed, cell, k, steps, hidden_size, forget_bias, **train):
+    """Test accuracy on the recall task with k distractors; the LSTM's
+    forget bias set to forget_bias or left at its start ("default");
+    train: the other options of train_recall (init, batch_size, lr)."""
     _torch()
     from companion.memory_task import (
         recall_accuracy,
@@ -65,37 +64,26 @@ def gru_init(seed, cell, init, forget_bias, k, steps, hidden_size, **opt):
     X_test, y_test = recall_sequences(500, k, np.random.default_rng(1000 + k))
     fb = None if forget_bias == "default" else float(forget_bias)
     model, _ = train_recall(
-        cell,
-        X,
-        y,
-        hidden_size,
-        steps,
-        seed=seed,
-        init=init,
-        forget_bias=fb,
-        **opt,
+        cell, X, y, hidden_size, steps, seed=seed, forget_bias=fb, **train
     )
     return {"accuracy": recall_accuracy(model, X_test, y_test)}
+
+
+# --- gru: each framework's default initialisation on the recall task -------
+def gru_init(seed, cell, init, forget_bias, k, steps, hidden_size, **opt):
+    """Test accuracy on the recall task (k distractors) from init ("torch"
+    or "keras"), with the LSTM's forget bias set to forget_bias or left at
+    init's value ("default"); opt: batch_size, lr of train_recall."""
+    return _recall(
+        seed, cell, k, steps, hidden_size, forget_bias, init=init, **opt
+    )
 
 
 # --- deep-and-bidirectional: gap length and forget-gate bias ---------------
 def recall_gap(seed, cell, k, forget_bias, steps, hidden_size, **opt):
     """Test accuracy on the recall task with k distractors; opt: batch_size,
     lr of train_recall."""
-    _torch()
-    from companion.memory_task import (
-        recall_accuracy,
-        recall_sequences,
-        train_recall,
-    )
-
-    X, y = recall_sequences(512, k, np.random.default_rng(k))
-    X_test, y_test = recall_sequences(500, k, np.random.default_rng(1000 + k))
-    fb = None if forget_bias == "default" else float(forget_bias)
-    model, _ = train_recall(
-        cell, X, y, hidden_size, steps, seed=seed, forget_bias=fb, **opt
-    )
-    return {"accuracy": recall_accuracy(model, X_test, y_test)}
+    return _recall(seed, cell, k, steps, hidden_size, forget_bias, **opt)
 
 
 # --- language-model: RNN, GRU and LSTM under one budget --------------------
