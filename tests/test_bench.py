@@ -347,25 +347,6 @@ def test_set_blas_threads():
         bench.set_blas_threads(0)
 
 
-def test_set_threads_reaches_tensorflow():
-    needs("tensorflow", "torch", "threadpoolctl")
-    code = (
-        "import companion; companion.setup_notebook(frameworks=('tensorflow', 'torch'));"
-        "from companion import bench; print(bench.set_threads(1))"
-    )
-    # a fresh process, whose TensorFlow has run nothing yet (its thread
-    # counts can still be set)
-    res = python_in_root("-c", code)
-    assert res.returncode == 0, res.stderr
-    counts = eval(res.stdout.strip().splitlines()[-1])
-    assert counts == {
-        "blas": [1],
-        "torch": 1,
-        "tensorflow intra-op": 1,
-        "tensorflow inter-op": 1,
-    }
-
-
 def test_bandwidth_counts_four_streams(monkeypatch):
     # c = a + b with write-allocate moves 4 arrays: a 1 MB-per-array add taking 1 ms is 4.19 GB/s
     monkeypatch.setattr(
@@ -418,7 +399,10 @@ def test_runner_script_on_tiny_cpu(tmp_path):
 
 def test_runner_script_times_keras_with_tensorflow_defaults(tmp_path):
     # keras_tf_default: a child process with TF_ENABLE_ONEDNN_OPTS unset,
-    # whose TensorFlow reports oneDNN on; the parent keeps the book's 0
+    # whose TensorFlow reports oneDNN on; the parent keeps the book's 0.
+    # The child is also where bench.set_threads meets a fresh TensorFlow
+    # (one that has run nothing yet, so its pools can still be sized): the
+    # counts it reads back from each library are recorded.
     needs_scripts()
     needs("tensorflow", "keras")
     out = tmp_path / "k.csv"
@@ -436,6 +420,9 @@ def test_runner_script_times_keras_with_tensorflow_defaults(tmp_path):
     assert rows[1]["status"] == "ok" and rows[1]["ratio_to_torch_nn"] > 0
     assert meta["TF_ENABLE_ONEDNN_OPTS"] == "0" and meta["clock"] == "process"
     assert meta["keras_tf_default tf_onednn_enabled"] == "True"
+    assert meta["keras_tf_default threads_set"] == (
+        "blas=[1], torch=1, tensorflow intra-op=1, tensorflow inter-op=1"
+    )
 
 
 def test_breakdown_script_on_tiny(tmp_path):

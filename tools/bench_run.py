@@ -163,7 +163,11 @@ def main(argv=None):
         if name in CHILD_IMPLS:
             child, child_meta = child_rows(name, args, peak)
             rows += child
-            for key in ("TF_ENABLE_ONEDNN_OPTS", "tf_onednn_enabled"):
+            for key in (
+                "TF_ENABLE_ONEDNN_OPTS",
+                "tf_onednn_enabled",
+                "threads_set",
+            ):
                 meta[f"{name} {key}"] = child_meta.get(key, "")
     order = {name: k for k, name in enumerate(impls)}
     place = {
