@@ -1,27 +1,29 @@
 """The registry of recurrent cells: one description of each, used everywhere.
 
-Every cell module (companion.rnn, companion.lstm, companion.gru) holds its
-Params, Grads, caches and four functions; this module says, once, how code
-that works for any cell (stacked layers, the character model, parameter
-counting, weight conversion to PyTorch, the recall task, the tests) finds
-them. The cells differ in their states: the LSTM carries (h, c), so its
-forward returns (hs, h_T, c_T, cache) where the others return
+Every cell module (companion.rnn, companion.lstm, companion.gru and
+companion.mingru, which holds two: minGRU and minLSTM) holds its Params,
+Grads, caches and four functions; this module says, once, how code that
+works for any cell (stacked layers, the character model, parameter
+counting, weight conversion to PyTorch, the recall task, gradient checks,
+the tests) finds them. The cells differ in their states: the LSTM carries
+(h, c), so its forward returns (hs, h_T, c_T, cache) where the others return
 (hs, h_T, cache); ``Cell.run`` and ``Cell.run_backward`` give every cell
 one shape.
 
-A new cell (minGRU, minLSTM, ...) plugs in by adding one entry to
-``CELLS`` below (or calling ``register(Cell(...))``): see
-companion/README.md, "Adding a cell".
+The registered cells are "rnn", "lstm", "gru", "mingru" and "minlstm". A
+new cell plugs in by adding one entry to ``CELLS`` below (or calling
+``register(Cell(...))``): see companion/README.md, "Adding a cell".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Callable
 
 import numpy as np
 
-from . import gru, lstm, rnn
+from . import gru, lstm, mingru, rnn
 from .validate import instance_of, one_of
 
 
@@ -43,8 +45,16 @@ class Cell:
     torch:   the torch.nn layer that computes the same (nn.<torch> and
              nn.<torch>Cell), or None if there is none
     keras:   the keras.layers layer that computes the same, or None
-    parts:   (label, ...) of its gate blocks, each with an (H, D + H)
-             weight and one bias vector per framework bias (counting)
+    parts:   (label, ...) of its gate blocks (counting): each with an
+             (H, D + H) weight and one bias vector per framework bias, or,
+             where reads_h is False, an (H, D) weight and one bias
+    reads_h: whether its blocks read h_{t-1} (True: recurrent weights);
+             False for minGRU and minLSTM, whose blocks read x_t only
+    torch_own: for a cell without a torch.nn twin, the book's own torch
+             module as "module.Class" inside companion (e.g.
+             "torch_mingru.MinGRU"), with nn.GRU's interface: built as
+             Class(input_size, hidden_size, batch_first=True), called as
+             forward(x) -> (hs, h_n); None if there is none
     """
 
     name: str
@@ -59,6 +69,18 @@ class Cell:
     torch: str | None
     keras: str | None
     parts: tuple
+    reads_h: bool = True
+    torch_own: str | None = None
+
+    def torch_layer(self) -> type:
+        """The torch module class that computes this cell: nn.<torch>, else
+        the ``torch_own`` class (imports torch); a ValueError if neither."""
+        if self.torch:
+            return getattr(import_module("torch.nn"), self.torch)
+        if self.torch_own:
+            module, name = self.torch_own.rsplit(".", 1)
+            return getattr(import_module(f".{module}", __package__), name)
+        raise ValueError(f"cell {self.name!r} has no torch module")
 
     def run(self, x, params, *states):
         """(hs, finals, cache): ``forward`` with the finals as one tuple."""
@@ -117,6 +139,37 @@ CELLS = {
         "GRU",
         "GRU",
         ("reset gate r", "update gate z", "candidate g"),
+    ),
+    "mingru": Cell(  # forward(..., parallel=True): a scan over all t at once
+        "mingru",
+        mingru.MinGRUParams,
+        mingru.MinGRUGrads,
+        (mingru.MinCache, mingru.MinStepCache),
+        ("h",),
+        mingru.min_gru_step,
+        mingru.min_gru_forward,
+        mingru.min_gru_step_backward,
+        mingru.min_gru_backward,
+        None,
+        None,
+        ("update gate z", "candidate g"),
+        reads_h=False,
+        torch_own="torch_mingru.MinGRU",
+    ),
+    "minlstm": Cell(
+        "minlstm",
+        mingru.MinLSTMParams,
+        mingru.MinLSTMGrads,
+        (mingru.MinCache, mingru.MinStepCache),
+        ("h",),
+        mingru.min_lstm_step,
+        mingru.min_lstm_forward,
+        mingru.min_lstm_step_backward,
+        mingru.min_lstm_backward,
+        None,
+        None,
+        ("input gate i", "forget gate f", "candidate g"),
+        reads_h=False,
     ),
 }
 

@@ -1,7 +1,8 @@
 """A character-level language model in NumPy, on the package's cells.
 
 Each character enters as a one-hot row x_t (V,); a recurrent cell (RNN,
-GRU or LSTM, the package's forward and backward) reads the sequence, and
+GRU, LSTM, minGRU or minLSTM: any cell of companion.cells, the package's
+forward and backward) reads the sequence, and
 an output layer scores the next character:
 
     hs, state_T = cell_forward(one_hot(X), params, state_0)     (N, T, H)

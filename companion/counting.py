@@ -5,6 +5,9 @@ For a layer with input size D and H units:
     lstm (Keras):  4 * (H*(D + H) + H)  (PyTorch: + 4H, a second bias per gate)
     gru  (Keras):  3 * (H*(D + H) + H), + 3H with reset_after=True (Keras'
                    default: a recurrent bias row); PyTorch: 3 * (H*(D + H) + 2H)
+    mingru:        2 * (H*D + H)  (blocks z, g: one Linear(D, 2H), no
+                   recurrent weights, one bias in either framework)
+    minlstm:       3 * (H*D + H)  (blocks i, f, g)
     dense:         D*H + H
 The count does not depend on the number of time steps: one set of weights is
 reused at every step.
@@ -29,7 +32,7 @@ class PartCount(NamedTuple):
     """The parameters of one part of a layer (one gate, say)."""
 
     part: str  # what the weights compute, e.g. "forget gate f"
-    weight_shape: tuple  # (H, D + H): one row per unit, on the column vector [h_prev, x_t]
+    weight_shape: tuple  # (H, D + H): one row per unit, on the column vector [h_prev, x_t]; (H, D) for a min cell
     n_weights: int
     n_biases: int  # 1 bias vector in Keras, 2 in PyTorch
     total: int
@@ -54,7 +57,8 @@ def param_breakdown(
     kind: "rnn", "lstm", "gru" (any cell of companion.cells) or "dense";
     input_dim: D; units: H;
     framework: "keras" (one bias per part) or "torch" (two biases per
-    recurrent part: b_ih and b_hh). Dense layers have one bias in both.
+    recurrent part: b_ih and b_hh). Dense layers and the min cells (whose
+    blocks read x_t only: an (H, D) weight each) have one bias in both.
     reset_after: GRU only (default True): Keras' GRU then has a second bias
     per part too; False (Keras only) is the original GRU with one.
     The rows add up to count_params(kind, input_dim, units, framework, reset_after).
@@ -70,12 +74,15 @@ def param_breakdown(
     H = positive_int("units", units)
     if kind == "dense":
         return [PartCount("dense y = x W + b", (D, H), D * H, H, D * H + H)]
-    n_bias_vectors = 2 if framework == "torch" or reset_after else 1
+    cell = cells.get(kind, "kind")
+    # minGRU, minLSTM (reads_h False): (H, D) blocks of one Linear, one bias
+    weight_shape = (H, D + H) if cell.reads_h else (H, D)
+    two_biases = cell.reads_h and (framework == "torch" or reset_after)
     rows = []
-    for label in cells.get(kind, "kind").parts:
-        n_w = H * (D + H)
-        n_b = n_bias_vectors * H
-        rows.append(PartCount(label, (H, D + H), n_w, n_b, n_w + n_b))
+    for label in cell.parts:
+        n_w = weight_shape[0] * weight_shape[1]
+        n_b = (2 if two_biases else 1) * H
+        rows.append(PartCount(label, weight_shape, n_w, n_b, n_w + n_b))
     return rows
 
 

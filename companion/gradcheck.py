@@ -10,8 +10,9 @@ The error of this estimate is of order eps**2 (truncation) plus
 far below 1e-7, with float32 they are not, so the check insists on float64.
 
 The point x is a float64 array or a parameter container (RNNParams,
-LSTMParams, GRUParams: any cell of companion.cells); gradients are arrays or the matching gradient containers
-(RNNGrads, LSTMGrads, GRUGrads), which hold one array per weight. The
+LSTMParams, GRUParams, MinGRUParams, ...: any cell of companion.cells);
+gradients are arrays or the matching gradient containers (the registry's
+``grads`` of that cell), which hold one array per weight. The
 gradient norm and clipping live in companion.clip.
 """
 
@@ -25,19 +26,10 @@ from .validate import non_negative_number, positive_number
 
 
 def _grads_class(value):
-    """The gradient class for a parameter container: its registered cell's,
-    or the Grads subclass whose PARAMS it is (cells outside the registry,
-    such as minGRU); None for anything else."""
+    """The gradient class for a parameter container, its registered cell's
+    (companion.cells); None for anything else."""
     cell = cells.of(value)
-    if cell is not None:
-        return cell.grads
-    todo = list(Grads.__subclasses__())
-    while todo:
-        sub = todo.pop()
-        if getattr(sub, "PARAMS", None) is type(value):
-            return sub
-        todo.extend(sub.__subclasses__())
-    return None
+    return None if cell is None else cell.grads
 
 
 def _is_params(value) -> bool:

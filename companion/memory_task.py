@@ -21,18 +21,12 @@ import numpy as np
 from . import cells, validate
 from .validate import one_of, positive_int, positive_number
 
-# The recall task trains any cell of companion.cells that has a torch.nn
-# layer, and the minGRU of companion.torch_mingru (a cell of its own kind: no
-# recurrent weights, so not one of the registry's gate-block cells).
-TORCH_ONLY = {"mingru": "MinGRU"}
-
 
 def _torch_cells() -> tuple:
-    """The cells this task can build: the registry's with a torch twin, then
-    the torch-only ones."""
-    return tuple(k for k, c in cells.CELLS.items() if c.torch) + tuple(
-        TORCH_ONLY
-    )
+    """The cells this task can build: those of companion.cells with a torch
+    module, a torch.nn twin (``torch``) or the book's own (``torch_own``,
+    such as companion.torch_mingru's MinGRU)."""
+    return tuple(k for k, c in cells.CELLS.items() if c.torch or c.torch_own)
 
 
 def recall_sequences(n, k, rng, n_classes=2, noise=3.0, dtype=np.float32):
@@ -104,10 +98,9 @@ def recall_model(
         )
     )
     init = one_of("init", init, INITS)
-    if init == "keras" and cell == "mingru":
-        raise ValueError(
-            "init='keras' is for rnn, lstm, gru; got cell='mingru'"
-        )
+    if init == "keras" and cells.get(cell).torch is None:
+        twins = ", ".join(k for k, c in cells.CELLS.items() if c.torch)
+        raise ValueError(f"init='keras' is for {twins}; got cell={cell!r}")
     if forget_bias is not None and cell != "lstm":
         raise ValueError(
             f"forget_bias is for cell='lstm'; got cell={cell!r}, which has no forget gate"
@@ -136,14 +129,9 @@ def recall_model(
 
 
 def _layer_class(cell):
-    """The module class of a cell: torch.nn's, or companion.torch_mingru's."""
-    from torch import nn
-
-    if cell in TORCH_ONLY:
-        from . import torch_mingru
-
-        return getattr(torch_mingru, TORCH_ONLY[cell])
-    return getattr(nn, cells.get(cell).torch)
+    """The module class of a cell: torch.nn's, or the book's own (such as
+    companion.torch_mingru.MinGRU), as the registry says."""
+    return cells.get(cell).torch_layer()
 
 
 def _keras_init(rnn, cell, H):

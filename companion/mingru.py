@@ -16,7 +16,8 @@ Each is h_t = a_t * h_{t-1} + b_t with (a_t, b_t) computed from x_t alone, so
 the sequence can run as a loop of steps (``parallel=False``) or as one
 ``linear_scan`` over all t (``parallel=True``). The backward of the scan is a
 reverse scan (``companion.scan``). The four functions have the shape of the
-other cells: step, forward, step backward, backward.
+other cells; both are entries of the registry (companion.cells: "mingru",
+"minlstm"). Each Params class carries its cell's coefficient maths.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
+from . import validate
 from .grads import Grads
 from .lstm import sigmoid
 from .params import uniform_draw
@@ -71,12 +73,30 @@ class _InputParams:
 class MinGRUParams(_InputParams):
     """minGRU weights: W_x (D, 2H) columns [z | g], b (2H,)."""
 
+    def coefficients(self, x):
+        """(a, b_t, gates) of h_t = a * h_{t-1} + b_t for x (..., D)."""
+        return _min_gru_coefficients(x, self.W_x, self.b)
+
+    @staticmethod
+    def coefficients_backward(da, db_t, gates):
+        """dL/d(pre-activations) (..., 2H) from dL/da and dL/db_t."""
+        return _min_gru_coefficients_backward(da, db_t, gates)
+
 
 @dataclass(frozen=True, eq=False)
 class MinLSTMParams(_InputParams):
     """minLSTM weights: W_x (D, 3H) columns [i | f | g], b (3H,)."""
 
     BLOCKS: ClassVar[int] = 3
+
+    def coefficients(self, x):
+        """(a, b_t, gates) of h_t = a * h_{t-1} + b_t for x (..., D)."""
+        return _min_lstm_coefficients(x, self.W_x, self.b)
+
+    @staticmethod
+    def coefficients_backward(da, db_t, gates):
+        """dL/d(pre-activations) (..., 3H) from dL/da and dL/db_t."""
+        return _min_lstm_coefficients_backward(da, db_t, gates)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -144,13 +164,6 @@ def _min_lstm_coefficients_backward(da, db_t, gates):
     return np.concatenate([di * i * (1 - i), df * f * (1 - f), dg], axis=-1)
 
 
-CELLS = {
-    MinGRUParams: (_min_gru_coefficients, _min_gru_coefficients_backward),
-    MinLSTMParams: (_min_lstm_coefficients, _min_lstm_coefficients_backward),
-}
-GRADS = {MinGRUParams: MinGRUGrads, MinLSTMParams: MinLSTMGrads}
-
-
 class MinStepCache(NamedTuple):
     """x_t (N, D), h_prev (N, H), gates (N, kH), params in x_t's dtype."""
 
@@ -175,61 +188,54 @@ class MinCache(NamedTuple):
 def _step(x_t, h_prev, params, cls):
     p = instance_of("params", params, cls)
     x_t = as_float_array("x_t", x_t, ("N", ("D", p.D)))
-    h_prev = as_float_array(
-        "h_prev", h_prev, (("N", x_t.shape[0]), ("H", p.H)), dtype=x_t.dtype
-    )
+    h_prev = validate.state("h_prev", h_prev, x_t.shape[0], p.H, x_t.dtype)
     p = p.astype(x_t.dtype)
-    a, b_t, gates = CELLS[cls][0](x_t, p.W_x, p.b)
+    a, b_t, gates = p.coefficients(x_t)
     return a * h_prev + b_t, MinStepCache(x_t, h_prev, gates, p)
 
 
 def _forward(x, params, h0, parallel, method, cls):
     p = instance_of("params", params, cls)
     x = as_float_array("x", x, ("N", "T", ("D", p.D)))
-    N, dtype = x.shape[0], x.dtype
-    h0 = (
-        np.zeros((N, p.H), dtype)
-        if h0 is None
-        else as_float_array("h0", h0, (("N", N), ("H", p.H)), dtype=dtype)
-    )
-    method = (
-        one_of("method", method, METHODS)
-        if boolean("parallel", parallel)
-        else None
-    )
-    p = p.astype(dtype)
-    a, b_t, gates = CELLS[cls][0](x, p.W_x, p.b)  # all steps at once
+    h0 = validate.state("h0", h0, x.shape[0], p.H, x.dtype)
+    parallel = boolean("parallel", parallel)
+    method = one_of("method", method, METHODS) if parallel else None
+    p = p.astype(x.dtype)
+    a, b_t, gates = p.coefficients(x)  # all steps at once
     hs = _linear_scan(a, b_t, h0, method or "sequential")
     return hs, hs[:, -1].copy(), MinCache(x, h0, hs, gates, p, method)
 
 
-def _step_backward(dh_t, cache):
-    x_t, h_prev, gates, p = instance_of("cache", cache, MinStepCache)
-    dh_t = as_float_array("dh_t", dh_t, h_prev.shape, dtype=h_prev.dtype)
-    coeff, coeff_backward = CELLS[type(p)]
-    a, _, _ = coeff(x_t, p.W_x, p.b)
-    dpre = coeff_backward(dh_t * h_prev, dh_t, gates)
-    grads = GRADS[type(p)](x_t.T @ dpre, dpre.sum(axis=0))
+def _cache(cache, cls, grads_cls, source):
+    """The checked cache of ``source``, whose params are grads_cls.PARAMS."""
+    cache = validate.cache(cache, cls, source)
+    instance_of("cache.params", cache.params, grads_cls.PARAMS)
+    return cache
+
+
+def _step_backward(dh_t, cache, grads_cls, source):
+    x_t, h_prev, gates, p = _cache(cache, MinStepCache, grads_cls, source)
+    dh_t = as_float_array(
+        "dh_t", dh_t, (("N", h_prev.shape[0]), ("H", p.H)), dtype=h_prev.dtype
+    )
+    a, _, _ = p.coefficients(x_t)
+    dpre = p.coefficients_backward(dh_t * h_prev, dh_t, gates)
+    grads = grads_cls(x_t.T @ dpre, dpre.sum(axis=0))
     return dpre @ p.W_x.T, dh_t * a, grads
 
 
-def _backward(dhs, cache, dh_T):
-    x, h0, hs, gates, p, method = instance_of("cache", cache, MinCache)
+def _backward(dhs, cache, dh_T, grads_cls, source):
+    x, h0, hs, gates, p, method = _cache(cache, MinCache, grads_cls, source)
     N, T, H = hs.shape
     dhs = as_float_array(
         "dhs", dhs, (("N", N), ("T", T), ("H", H)), dtype=hs.dtype
-    )
-    if dh_T is not None:
-        dhs = dhs.copy()
-        dhs[:, -1] += as_float_array(
-            "dh_T", dh_T, (("N", N), ("H", H)), dtype=hs.dtype
-        )
-    coeff, coeff_backward = CELLS[type(p)]
-    a, _, _ = coeff(x, p.W_x, p.b)
+    ).copy()
+    dhs[:, -1] += validate.state("dh_T", dh_T, N, H, hs.dtype)  # 0 for None
+    a, _, _ = p.coefficients(x)
     da, db_t, dh0 = _scan_backward(dhs, a, hs, h0, method or "sequential")
-    dpre = coeff_backward(da, db_t, gates)  # (N, T, kH)
+    dpre = p.coefficients_backward(da, db_t, gates)  # (N, T, kH)
     dW_x = np.einsum("ntd,ntk->dk", x, dpre)
-    grads = GRADS[type(p)](dW_x, dpre.sum(axis=(0, 1)), dh=db_t)
+    grads = grads_cls(dW_x, dpre.sum(axis=(0, 1)), dh=db_t)
     return dpre @ p.W_x.T, dh0, grads
 
 
@@ -258,14 +264,14 @@ def min_gru_forward(
 def min_gru_step_backward(dh_t, cache: MinStepCache):
     """Backward of one step: dh_t (N, H) -> (dx_t (N, D), dh_prev (N, H),
     MinGRUGrads)."""
-    return _step_backward(dh_t, cache)
+    return _step_backward(dh_t, cache, MinGRUGrads, "min_gru_step")
 
 
 def min_gru_backward(dhs, cache: MinCache, dh_T=None):
     """Backward over the sequence, in the mode of the forward (a reverse
     scan, or the reverse loop). dhs (N, T, H); dh_T (N, H) or None.
     returns (dx (N, T, D), dh0 (N, H), MinGRUGrads with dh (N, T, H))."""
-    return _backward(dhs, cache, dh_T)
+    return _backward(dhs, cache, dh_T, MinGRUGrads, "min_gru_forward")
 
 
 def min_lstm_step(x_t, h_prev, params: MinLSTMParams):
@@ -282,9 +288,9 @@ def min_lstm_forward(
 
 def min_lstm_step_backward(dh_t, cache: MinStepCache):
     """Backward of one minLSTM step, as min_gru_step_backward."""
-    return _step_backward(dh_t, cache)
+    return _step_backward(dh_t, cache, MinLSTMGrads, "min_lstm_step")
 
 
 def min_lstm_backward(dhs, cache: MinCache, dh_T=None):
     """Backward of min_lstm_forward, as min_gru_backward."""
-    return _backward(dhs, cache, dh_T)
+    return _backward(dhs, cache, dh_T, MinLSTMGrads, "min_lstm_forward")

@@ -26,7 +26,8 @@ class TorchCharLM(nn.Module):
 
     def __init__(self, kind, V, H, dtype=torch.float32):
         super().__init__()
-        layer = getattr(nn, cells.get(kind, "kind").torch)
+        twins = tuple(k for k, c in cells.CELLS.items() if c.torch)  # nn.*
+        layer = cells.get(validate.one_of("kind", kind, twins)).torch_layer()
         self.kind, self.V = kind, validate.positive_int("V", V)
         H = validate.positive_int("H", H)
         self.cell = layer(V, H, batch_first=True, dtype=dtype)

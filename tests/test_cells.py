@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from companion import check_gradient, relative_error
-from companion.cells import CELLS
+from companion import (
+    check_gradient,
+    mingru,
+    numerical_gradient,
+    relative_error,
+)
+from companion.cells import CELLS, get, of
 from conftest import GRADCHECK_ATOL, PROBLEM_SIZES
 
 cells = pytest.mark.parametrize("name", list(CELLS))
@@ -336,3 +341,59 @@ def test_backward_refuses_bad_input(name):
         cell.step_backward(
             np.ones(4), *([None] * (len(cell.states) - 1)), step_cache
         )
+
+
+@pytest.mark.parametrize(
+    "name, params, grads, prefix",
+    [
+        ("mingru", mingru.MinGRUParams, mingru.MinGRUGrads, "min_gru"),
+        ("minlstm", mingru.MinLSTMParams, mingru.MinLSTMGrads, "min_lstm"),
+    ],
+)
+def test_the_min_cells_are_registered(name, params, grads, prefix):
+    cell = get(name)
+    assert (cell.name, cell.params, cell.grads) == (name, params, grads)
+    assert cell.caches == (mingru.MinCache, mingru.MinStepCache)
+    assert cell.states == ("h",) and not cell.reads_h
+    for part in ("step", "forward", "step_backward", "backward"):
+        assert getattr(cell, part) is getattr(mingru, f"{prefix}_{part}")
+    assert (cell.torch, cell.keras) == (None, None)
+    assert len(cell.parts) == params.BLOCKS
+    p = params.random(3, 4, np.random.default_rng(0))
+    assert of(p) is cell
+    assert isinstance(
+        numerical_gradient(lambda q: float(np.sum(q.W_x)), p), grads
+    )  # companion.gradcheck finds the Grads class through the registry
+
+
+@cells
+def test_run_and_run_backward_give_one_shape(name):
+    cell = CELLS[name]
+    params, x, states, G, _ = problem(cell, 2, 5, 3, 4, 0)
+    hs, finals, cache = cell.run(x, params, *states)
+    assert hs.shape == (2, 5, 4) and len(finals) == len(cell.states)
+    dx, dstates, grads = cell.run_backward(G, cache)
+    assert dx.shape == x.shape and len(dstates) == len(cell.states)
+    assert all(d.shape == (2, 4) for d in dstates)
+    assert isinstance(grads, cell.grads) and type(params) is cell.params
+
+
+@cells
+def test_torch_layer_is_the_declared_module(name):
+    pytest.importorskip("torch")
+    import torch
+
+    cell = CELLS[name]
+    if cell.torch is None and cell.torch_own is None:
+        with pytest.raises(ValueError, match=f"{name!r} has no torch module"):
+            cell.torch_layer()
+        return
+    layer = cell.torch_layer()
+    if cell.torch:
+        assert layer is getattr(torch.nn, cell.torch)
+    else:
+        module, cls = cell.torch_own.rsplit(".", 1)
+        assert layer.__module__ == f"companion.{module}"
+        assert layer.__name__ == cls
+    out, _ = layer(3, 4, batch_first=True)(torch.zeros(2, 5, 3))
+    assert out.shape == (2, 5, 4)

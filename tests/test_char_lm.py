@@ -26,6 +26,7 @@ from companion.text import (
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "book/data"
 KINDS = list(CELLS)
+TORCH_KINDS = [k for k, c in CELLS.items() if c.torch]  # TorchCharLM: nn.*
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_gradients_match_central_differences(kind, rng):
         )
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", TORCH_KINDS)
 def test_numpy_and_torch_training_take_the_same_steps(
     torch, torch_char_lm, kind, rng
 ):
@@ -127,6 +128,29 @@ def test_save_and_load_round_trip(tmp_path, rng):
     assert loaded.kind == "gru" and meta == {"val_ppl": 4.5, "H": 3}
     for name, value in model.as_dict().items():
         np.testing.assert_array_equal(loaded.as_dict()[name], value)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_trains_saves_and_loads(tmp_path, kind, rng):
+    model = CharLM.random(kind, 5, 3, rng)
+    assert model.kind == kind
+    X, Y = _batch(rng)
+    loss, grads, state = lm_loss(model, X, Y, initial_state(model, 2))
+    assert sorted(grads) == sorted("d" + k for k in model.as_dict())
+    model = model.replace(Adam(lr=0.05).step(model.as_dict(), grads))
+    assert lm_loss(model, X, Y, initial_state(model, 2))[0] < loss
+    save_char_lm(tmp_path / "m.npz", model)
+    loaded, _ = load_char_lm(tmp_path / "m.npz")
+    assert loaded.kind == kind
+    for name, value in model.as_dict().items():
+        np.testing.assert_array_equal(loaded.as_dict()[name], value)
+
+
+def test_torch_char_lm_takes_only_cells_with_a_torch_nn_twin(torch_char_lm):
+    with pytest.raises(
+        ValueError, match="kind must be one of 'rnn', 'lstm', 'gru'; got"
+    ):
+        torch_char_lm.TorchCharLM("mingru", 5, 3)
 
 
 def test_the_checkpoint_has_the_validation_perplexity_it_claims():

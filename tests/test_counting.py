@@ -85,7 +85,8 @@ def test_breakdown_adds_up_to_the_count(case, framework):
     [
         (
             ("cnn", 3, 4),
-            "kind must be one of 'rnn', 'lstm', 'gru', 'dense'; got 'cnn'",
+            "kind must be one of 'rnn', 'lstm', 'gru', 'mingru', 'minlstm', "
+            "'dense'; got 'cnn'",
         ),
         (
             ("lstm", 3, 4, "keras", False),
@@ -110,3 +111,23 @@ def test_breakdown_adds_up_to_the_count(case, framework):
 def test_bad_arguments(args, message):
     with pytest.raises(ValueError, match=message):
         count_params(*args)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40))
+def test_min_cells_count_their_input_blocks_only(D, H):
+    pytest.importorskip("torch")
+    from companion.torch_mingru import MinGRU
+
+    module = MinGRU(D, H)
+    n_torch = sum(p.numel() for p in module.parameters())
+    for framework in ("keras", "torch"):
+        assert count_params("mingru", D, H, framework) == n_torch
+        assert count_params("minlstm", D, H, framework) == 3 * (H * D + H)
+    rows = param_breakdown("minlstm", D, H)
+    assert [r.part for r in rows] == [
+        "input gate i",
+        "forget gate f",
+        "candidate g",
+    ]
+    assert all(r.weight_shape == (H, D) and r.n_biases == H for r in rows)

@@ -77,6 +77,11 @@ def test_model_shapes_and_forget_bias(torch):
         ValueError, match="cell must be one of 'rnn', 'lstm', 'gru'"
     ):
         recall_model("cnn", 3, 5, 2)
+    with pytest.raises(  # minlstm: registered, but with no torch module
+        ValueError,
+        match="cell must be one of 'rnn', 'lstm', 'gru', 'mingru'; got 'minlstm'",
+    ):
+        recall_model("minlstm", 3, 5, 2)
     gru = recall_model("gru", 3, 5, 2)
     assert isinstance(gru.rnn, torch.nn.GRU) and gru(
         torch.zeros(7, 6, 3)

@@ -120,7 +120,8 @@ def test_bidirectional_stack_reads_2H_features(random_layers):
         ),
         (
             lambda p, x: stacked_forward(x, [p], "cnn"),
-            "cell must be one of 'rnn', 'lstm', 'gru'; got 'cnn'",
+            "cell must be one of 'rnn', 'lstm', 'gru', 'mingru', 'minlstm'; "
+            "got 'cnn'",
         ),
         (
             lambda p, x: stacked_forward(x[0], [p], "rnn"),
