@@ -2,6 +2,7 @@
 found by walking it, imports NumPy only, unless it is a framework bridge."""
 
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -16,15 +17,28 @@ BRIDGES = {
     "companion.keras_callbacks": "keras",
     "companion.keras_cells": "keras",
     "companion.torch_cells": "torch",
+    "companion.torch_cells.gated": "torch",
+    "companion.torch_cells.regressor": "torch",
+    "companion.torch_cells.rnn": "torch",
     "companion.torch_char_lm": "torch",
     "companion.torch_mingru": "torch",
     "companion.torch_seq2seq": "torch",
 }
 
+
+def _walk(path, prefix):
+    """Every module and subpackage under ``path``, found from its files:
+    pkgutil.walk_packages imports each subpackage to look inside it, and
+    collecting this file must not import a bridge package's framework."""
+    for m in pkgutil.iter_modules(path, prefix):
+        yield m.name
+        if m.ispkg:
+            inner = os.path.join(m.module_finder.path, m.name.rsplit(".")[-1])
+            yield from _walk([inner], m.name + ".")
+
+
 #: every module and subpackage of companion, by walking the package
-MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(companion.__path__, "companion.")
-)
+MODULES = sorted(_walk(companion.__path__, "companion."))
 
 #: imports each module in turn and prints {module: frameworks it loaded}
 _PROBE = """
